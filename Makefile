@@ -1,0 +1,88 @@
+# moongrad: `make` builds, `make demo` runs the quickstart, `make test` runs every test,
+# `make asan` runs them under AddressSanitizer and UndefinedBehaviorSanitizer.
+BUILD    ?= build
+PREFIX   ?= /usr/local
+CC       ?= cc
+LUA_PC   := lua5.4
+SANITIZE ?=
+
+CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wno-unused-parameter -fPIC \
+               -Icore/include -Icore $(shell pkg-config --cflags $(LUA_PC) 2>/dev/null)
+ifeq ($(SANITIZE),1)
+CFLAGS_OPT := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+else
+CFLAGS_OPT := -O2 -g
+endif
+CFLAGS  := $(CFLAGS_BASE) $(CFLAGS_OPT) $(EXTRA_CFLAGS)
+LDLIBS  := -lm -lpthread -ldl
+
+CORE_SRC    := $(wildcard core/*.c)
+BINDING_SRC := $(wildcard lua/binding/*.c)
+CLI_SRC     := lua/cli/main.c
+CORE_OBJ    := $(CORE_SRC:%.c=$(BUILD)/obj/%.o)
+BINDING_OBJ := $(BINDING_SRC:%.c=$(BUILD)/obj/%.o)
+CLI_OBJ     := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
+CTEST_SRC   := $(wildcard tests/c/test_*.c)
+CTEST_BIN   := $(CTEST_SRC:tests/c/%.c=$(BUILD)/tests/%)
+
+LIB     := $(BUILD)/libmoongrad.a
+MODULE  := $(BUILD)/lib/lua/5.4/moongrad/core.so
+EXE     := $(BUILD)/moongrad
+DEPS_OK := $(BUILD)/.deps-ok
+
+.PHONY: all demo test asan install clean bench
+all: $(LIB) $(MODULE) $(EXE) $(CTEST_BIN)
+
+# Installs what Debian packages are missing (see scripts/install-deps.sh) once per build dir.
+$(DEPS_OK):
+	@scripts/install-deps.sh --check >/dev/null 2>&1 || scripts/install-deps.sh
+	@mkdir -p $(@D) && touch $@
+
+$(BUILD)/obj/%.o: %.c | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(shell pkg-config --cflags $(LUA_PC)) -MMD -MP -c $< -o $@
+
+$(LIB): $(CORE_OBJ)
+	@mkdir -p $(@D)
+	$(AR) rcs $@ $^
+
+# The module leaves Lua's symbols to the host interpreter that loads it.
+$(MODULE): $(BINDING_OBJ) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -shared -o $@ $(BINDING_OBJ) $(LIB) $(LDLIBS)
+
+$(EXE): $(CLI_OBJ) $(BINDING_OBJ) $(LIB)
+	$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) $(BINDING_OBJ) $(LIB) \
+	  $(shell pkg-config --libs $(LUA_PC)) -lreadline $(LDLIBS) -Wl,-E
+
+$(BUILD)/tests/%: tests/c/%.c $(LIB) | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $< $(LIB) $(shell pkg-config --libs cmocka) $(LDLIBS)
+
+demo: all
+	$(EXE) examples/quickstart.lua
+
+# Outside the sanitizer build, the suite also installs into a temporary prefix and loads
+# moongrad from a stock lua5.4.
+test: all
+	@scripts/run-tests.sh $(BUILD) $(if $(filter 1,$(SANITIZE)),,--install)
+
+# A failed allocation must come back as an error (moongrad reports it), not abort in ASan.
+asan:
+	@ASAN_OPTIONS=allocator_may_return_null=1:detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  $(MAKE) --no-print-directory BUILD=build-asan SANITIZE=1 test
+
+bench: all
+	@scripts/bench.sh $(BUILD)
+
+install: $(MODULE) $(EXE)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/lua/5.4/moongrad \
+	  $(DESTDIR)$(PREFIX)/share/lua/5.4/moongrad
+	install -m 755 $(EXE) $(DESTDIR)$(PREFIX)/bin/moongrad
+	install -m 755 $(MODULE) $(DESTDIR)$(PREFIX)/lib/lua/5.4/moongrad/core.so
+	install -m 644 lua/moongrad/*.lua $(DESTDIR)$(PREFIX)/share/lua/5.4/moongrad/
+
+clean:
+	rm -rf build build-asan
+
+-include $(CORE_OBJ:.o=.d) $(BINDING_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

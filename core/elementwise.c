@@ -1,0 +1,406 @@
+/* Elementwise ops with NumPy broadcasting and PyTorch's type promotion. Each op is one
+ * expression; the macros below turn it into a kernel per computing dtype that runs over
+ * one strided run, with a contiguous fast path the compiler vectorises. */
+#include <math.h>
+#include <string.h>
+#include <tgmath.h>
+
+#include "internal.h"
+
+/* ---- kernels ------------------------------------------------------------------------ */
+
+/* out[i] = expr(x = a[i], y = b[i]); T is the computing type, R the result type. */
+#define BINARY_KERNEL(name, T, R, expr)                                                    \
+  static void name(char **p, const int64_t *s, int64_t n, const void *ctx) {               \
+    (void)ctx;                                                                            \
+    R *o = (R *)p[0];                                                                      \
+    const T *a = (const T *)p[1], *b = (const T *)p[2];                                    \
+    if (s[0] == sizeof(R) && s[1] == sizeof(T) && s[2] == sizeof(T)) {                     \
+      for (int64_t i = 0; i < n; i++) { T x = a[i], y = b[i]; o[i] = (expr); }             \
+    } else if (s[0] == sizeof(R) && s[1] == sizeof(T) && s[2] == 0) {                      \
+      T y = *b;                                                                            \
+      for (int64_t i = 0; i < n; i++) { T x = a[i]; o[i] = (expr); }                       \
+    } else if (s[0] == sizeof(R) && s[1] == 0 && s[2] == sizeof(T)) {                      \
+      T x = *a;                                                                            \
+      for (int64_t i = 0; i < n; i++) { T y = b[i]; o[i] = (expr); }                       \
+    } else {                                                                               \
+      for (int64_t i = 0; i < n; i++) {                                                    \
+        T x = *(const T *)(p[1] + i * s[1]), y = *(const T *)(p[2] + i * s[2]);            \
+        *(R *)(p[0] + i * s[0]) = (expr);                                                  \
+      }                                                                                    \
+    }                                                                                      \
+  }
+
+/* Bounds for clamp, in both forms: integers clamp to whole numbers within [lo, hi]. */
+typedef struct {
+  double lo, hi;
+  int64_t ilo, ihi;
+} clamp_bounds;
+
+/* out[i] = expr(x = a[i]); c is the kernel's context (clamp's bounds). */
+#define UNARY_KERNEL(name, T, R, expr)                                                     \
+  static void name(char **p, const int64_t *s, int64_t n, const void *ctx) {               \
+    const clamp_bounds *c = ctx;                                                           \
+    (void)c;                                                                               \
+    R *o = (R *)p[0];                                                                      \
+    const T *a = (const T *)p[1];                                                          \
+    if (s[0] == sizeof(R) && s[1] == sizeof(T)) {                                          \
+      for (int64_t i = 0; i < n; i++) { T x = a[i]; o[i] = (expr); }                       \
+    } else {                                                                               \
+      for (int64_t i = 0; i < n; i++) {                                                    \
+        T x = *(const T *)(p[1] + i * s[1]);                                               \
+        *(R *)(p[0] + i * s[0]) = (expr);                                                  \
+      }                                                                                    \
+    }                                                                                      \
+  }
+
+/* Signed overflow is undefined in C; integer tensors wrap around as in PyTorch. */
+#define WRAP(op, x, y) ((int64_t)((uint64_t)(x) op (uint64_t)(y)))
+
+static int64_t ipow(int64_t base, int64_t e) {
+  if (e < 0) return base == 1 ? 1 : base == -1 ? (e % 2 ? -1 : 1) : 0;
+  uint64_t r = 1, b = (uint64_t)base;
+  for (; e; e >>= 1, b *= b)
+    if (e & 1) r *= b;
+  return (int64_t)r;
+}
+
+#define FLOAT_BINARY(op, expr)                                                             \
+  BINARY_KERNEL(op##_f32, float, float, expr) BINARY_KERNEL(op##_f64, double, double, expr)
+#define COMPARE(op, expr)                                                                  \
+  BINARY_KERNEL(op##_f32, float, bool, expr) BINARY_KERNEL(op##_f64, double, bool, expr)  \
+  BINARY_KERNEL(op##_i64, int64_t, bool, expr)
+
+FLOAT_BINARY(add, x + y)
+FLOAT_BINARY(sub, x - y)
+FLOAT_BINARY(mul, x * y)
+FLOAT_BINARY(div, x / y)
+FLOAT_BINARY(pow, pow(x, y))
+FLOAT_BINARY(maximum, x != x || x > y ? x : y)
+FLOAT_BINARY(minimum, x != x || x < y ? x : y)
+BINARY_KERNEL(add_i64, int64_t, int64_t, WRAP(+, x, y))
+BINARY_KERNEL(sub_i64, int64_t, int64_t, WRAP(-, x, y))
+BINARY_KERNEL(mul_i64, int64_t, int64_t, WRAP(*, x, y))
+BINARY_KERNEL(pow_i64, int64_t, int64_t, ipow(x, y))
+BINARY_KERNEL(maximum_i64, int64_t, int64_t, x > y ? x : y)
+BINARY_KERNEL(minimum_i64, int64_t, int64_t, x < y ? x : y)
+COMPARE(eq, x == y)
+COMPARE(ne, x != y)
+COMPARE(lt, x < y)
+COMPARE(le, x <= y)
+COMPARE(gt, x > y)
+COMPARE(ge, x >= y)
+BINARY_KERNEL(logical_and_b, bool, bool, x && y)
+BINARY_KERNEL(logical_or_b, bool, bool, x || y)
+
+/* How an op picks the dtype it computes in and the dtype it returns. */
+typedef enum {
+  ARITHMETIC, /* promoted dtype; two bools compute in int64 */
+  TRUE_DIVIDE, /* promoted, but integers compute in float32 */
+  COMPARISON,  /* promoted, result bool */
+  LOGICAL      /* bool in, bool out */
+} op_kind;
+
+/* kernels indexed by computing dtype: float32, float64, int64, bool */
+static const struct {
+  const char *name;
+  op_kind kind;
+  mg_run_kernel kernel[MG_NUM_DTYPES];
+} binary_ops[MG_NUM_BINARY_OPS] = {
+    [MG_ADD] = {"add", ARITHMETIC, {add_f32, add_f64, add_i64}},
+    [MG_SUB] = {"sub", ARITHMETIC, {sub_f32, sub_f64, sub_i64}},
+    [MG_MUL] = {"mul", ARITHMETIC, {mul_f32, mul_f64, mul_i64}},
+    [MG_DIV] = {"div", TRUE_DIVIDE, {div_f32, div_f64}},
+    [MG_POW] = {"pow", ARITHMETIC, {pow_f32, pow_f64, pow_i64}},
+    [MG_MAXIMUM] = {"maximum", ARITHMETIC, {maximum_f32, maximum_f64, maximum_i64}},
+    [MG_MINIMUM] = {"minimum", ARITHMETIC, {minimum_f32, minimum_f64, minimum_i64}},
+    [MG_EQ] = {"eq", COMPARISON, {eq_f32, eq_f64, eq_i64}},
+    [MG_NE] = {"ne", COMPARISON, {ne_f32, ne_f64, ne_i64}},
+    [MG_LT] = {"lt", COMPARISON, {lt_f32, lt_f64, lt_i64}},
+    [MG_LE] = {"le", COMPARISON, {le_f32, le_f64, le_i64}},
+    [MG_GT] = {"gt", COMPARISON, {gt_f32, gt_f64, gt_i64}},
+    [MG_GE] = {"ge", COMPARISON, {ge_f32, ge_f64, ge_i64}},
+    [MG_LOGICAL_AND] = {"logical_and", LOGICAL, {[MG_BOOL] = logical_and_b}},
+    [MG_LOGICAL_OR] = {"logical_or", LOGICAL, {[MG_BOOL] = logical_or_b}},
+};
+
+#define FLOAT_UNARY(op, expr)                                                              \
+  UNARY_KERNEL(op##_f32, float, float, expr) UNARY_KERNEL(op##_f64, double, double, expr)
+#define ANY_UNARY(op, expr) FLOAT_UNARY(op, expr) UNARY_KERNEL(op##_i64, int64_t, int64_t, expr)
+
+FLOAT_UNARY(neg, -x)
+FLOAT_UNARY(abs, fabs(x))
+UNARY_KERNEL(neg_i64, int64_t, int64_t, WRAP(-, 0, x))
+UNARY_KERNEL(abs_i64, int64_t, int64_t, x < 0 ? WRAP(-, 0, x) : x)
+ANY_UNARY(sign, (x > 0) - (x < 0))
+ANY_UNARY(relu, x < 0 ? 0 : x)
+FLOAT_UNARY(exp, exp(x))
+FLOAT_UNARY(log, log(x))
+FLOAT_UNARY(log1p, log1p(x))
+FLOAT_UNARY(sqrt, sqrt(x))
+FLOAT_UNARY(rsqrt, 1 / sqrt(x))
+FLOAT_UNARY(sin, sin(x))
+FLOAT_UNARY(cos, cos(x))
+FLOAT_UNARY(tanh, tanh(x))
+FLOAT_UNARY(sigmoid, 1 / (1 + exp(-x)))
+FLOAT_UNARY(floor, floor(x))
+FLOAT_UNARY(ceil, ceil(x))
+FLOAT_UNARY(round, rint(x)) /* half to even, as PyTorch */
+UNARY_KERNEL(logical_not_b, bool, bool, !x)
+FLOAT_UNARY(clamp, x < c->lo ? (__typeof__(x))c->lo : x > c->hi ? (__typeof__(x))c->hi : x)
+UNARY_KERNEL(clamp_i64, int64_t, int64_t, x < c->ilo ? c->ilo : x > c->ihi ? c->ihi : x)
+UNARY_KERNEL(copy_i64, int64_t, int64_t, x)
+
+typedef enum {
+  KEEPS_DTYPE,  /* integers stay integers (bool computes in int64) */
+  FLOATING,     /* integers compute in float32 */
+  ROUNDING,     /* floats round; integers are already whole */
+  LOGICAL_NOT
+} unary_kind;
+
+static const struct {
+  const char *name;
+  unary_kind kind;
+  mg_run_kernel kernel[MG_NUM_DTYPES];
+} unary_ops[MG_NUM_UNARY_OPS] = {
+    [MG_NEG] = {"neg", KEEPS_DTYPE, {neg_f32, neg_f64, neg_i64}},
+    [MG_ABS] = {"abs", KEEPS_DTYPE, {abs_f32, abs_f64, abs_i64}},
+    [MG_SIGN] = {"sign", KEEPS_DTYPE, {sign_f32, sign_f64, sign_i64}},
+    [MG_RELU] = {"relu", KEEPS_DTYPE, {relu_f32, relu_f64, relu_i64}},
+    [MG_EXP] = {"exp", FLOATING, {exp_f32, exp_f64}},
+    [MG_LOG] = {"log", FLOATING, {log_f32, log_f64}},
+    [MG_LOG1P] = {"log1p", FLOATING, {log1p_f32, log1p_f64}},
+    [MG_SQRT] = {"sqrt", FLOATING, {sqrt_f32, sqrt_f64}},
+    [MG_RSQRT] = {"rsqrt", FLOATING, {rsqrt_f32, rsqrt_f64}},
+    [MG_SIN] = {"sin", FLOATING, {sin_f32, sin_f64}},
+    [MG_COS] = {"cos", FLOATING, {cos_f32, cos_f64}},
+    [MG_TANH] = {"tanh", FLOATING, {tanh_f32, tanh_f64}},
+    [MG_SIGMOID] = {"sigmoid", FLOATING, {sigmoid_f32, sigmoid_f64}},
+    [MG_FLOOR] = {"floor", ROUNDING, {floor_f32, floor_f64, copy_i64}},
+    [MG_CEIL] = {"ceil", ROUNDING, {ceil_f32, ceil_f64, copy_i64}},
+    [MG_ROUND] = {"round", ROUNDING, {round_f32, round_f64, copy_i64}},
+    [MG_LOGICAL_NOT] = {"logical_not", LOGICAL_NOT, {[MG_BOOL] = logical_not_b}},
+};
+
+const char *mg_binary_op_name(mg_binary_op op) { return binary_ops[op].name; }
+const char *mg_unary_op_name(mg_unary_op op) { return unary_ops[op].name; }
+
+/* ---- the driver ----------------------------------------------------------------------- */
+
+/* An operand in the computing dtype: t itself, a 0-d value converted into a stack header,
+ * or a converted copy that *owned keeps. */
+typedef struct {
+  mg_tensor header;
+  mg_storage storage;
+  union {
+    float f;
+    double d;
+    int64_t i;
+    bool b;
+  } value;
+  mg_tensor *owned;
+} operand;
+
+/* An operand that overlaps out in another layout (a += a:t()) is copied first, so that no
+ * element is read after it was written. */
+static bool overlaps_differently(const mg_tensor *t, const mg_tensor *out) {
+  if (!out || t->storage != out->storage) return false;
+  if (t->offset != out->offset || t->ndim != out->ndim) return true;
+  for (int d = 0; d < t->ndim; d++)
+    if (t->size[d] != out->size[d] || (t->size[d] > 1 && t->stride[d] != out->stride[d]))
+      return true;
+  return false;
+}
+
+static const mg_tensor *convert(const mg_tensor *t, mg_dtype dtype, const mg_tensor *out,
+                                operand *o) {
+  o->owned = NULL;
+  if (t->dtype == dtype && overlaps_differently(t, out)) return o->owned = mg_clone(t);
+  if (t->dtype == dtype) return t;
+  if (t->ndim == 0) {
+    mg_cast_run(dtype, (char *)&o->value, 0, t->dtype, mg_data(t), 0, 1);
+    o->storage = (mg_storage){.data = &o->value, .nbytes = sizeof o->value, .refcount = 1};
+    o->header = (mg_tensor){.dtype = dtype, .storage = &o->storage, .refcount = 1};
+    return &o->header;
+  }
+  o->owned = mg_to((mg_tensor *)t, dtype);
+  return o->owned;
+}
+
+/* Checks that out has the op's shape and can hold its result dtype (no float into an
+ * integer tensor, nothing but bool into bool), as PyTorch's in-place rules. */
+static int check_out(const char *what, const mg_tensor *out, mg_dtype result, int ndim,
+                     const int64_t *size) {
+  char b1[MG_SHAPE_STR], b2[MG_SHAPE_STR];
+  if (out->ndim != ndim || memcmp(out->size, size, sizeof(int64_t) * (size_t)ndim) != 0)
+    return mg_fail("%s: the result has shape %s but the output tensor has shape %s", what,
+                   mg_shape_str(ndim, size, b1), mg_shape_str(out->ndim, out->size, b2));
+  bool ok = out->dtype == result || mg_dtype_is_float(out->dtype) ||
+            (out->dtype == MG_INT64 && result == MG_BOOL);
+  if (!ok)
+    return mg_fail("%s: a %s result cannot be written into a %s tensor", what,
+                   mg_dtype_name(result), mg_dtype_name(out->dtype));
+  return mg_check_writable(what, out);
+}
+
+/* Runs kernel over (out, ops...) where ops are already in the computing dtype; writes
+ * straight into out when it has the result dtype, else through a temporary. */
+static int run(const char *what, mg_run_kernel kernel, const void *ctx, int nops,
+               const mg_tensor *const *ops, mg_dtype result, int ndim, const int64_t *size,
+               mg_tensor *out) {
+  mg_tensor *target = out && out->dtype == result ? out : mg_empty(result, ndim, size);
+  if (!target) return -1;
+  mg_tensor headers[MG_MAX_OPERANDS];
+  const mg_tensor *args[MG_MAX_OPERANDS] = {target};
+  for (int k = 0; k < nops; k++) {
+    mg_broadcast_header(ops[k], ndim, size, &headers[k]);
+    args[k + 1] = &headers[k];
+  }
+  mg_foreach(nops + 1, args, ndim, size, kernel, ctx);
+  if (target != out) {
+    int rc = mg_copy_(out, target);
+    mg_release(target);
+    return rc;
+  }
+  return 0;
+}
+
+static mg_dtype binary_compute_dtype(mg_binary_op op, mg_dtype promoted) {
+  switch (binary_ops[op].kind) {
+  case LOGICAL: return MG_BOOL;
+  case TRUE_DIVIDE: return mg_dtype_is_float(promoted) ? promoted : MG_FLOAT32;
+  default: return promoted == MG_BOOL ? MG_INT64 : promoted;
+  }
+}
+
+/* Shared by mg_binary and mg_binary_out; *made receives a new result when out is NULL. */
+static int binary(mg_binary_op op, const mg_tensor *a, const mg_tensor *b, mg_tensor *out,
+                  mg_tensor **made) {
+  const char *what = binary_ops[op].name;
+  int ndim;
+  int64_t size[MG_MAX_DIMS];
+  if (mg_broadcast_shapes(what, a->ndim, a->size, b->ndim, b->size, &ndim, size)) return -1;
+  mg_dtype compute = binary_compute_dtype(op, mg_result_type(a, b));
+  mg_dtype result = binary_ops[op].kind >= COMPARISON ? MG_BOOL : compute;
+  if (out && check_out(what, out, result, ndim, size)) return -1;
+  operand oa, ob;
+  const mg_tensor *ops[2] = {convert(a, compute, out, &oa), convert(b, compute, out, &ob)};
+  int rc = -1;
+  if (ops[0] && ops[1]) {
+    if (!out) out = *made = mg_empty(result, ndim, size);
+    if (out) rc = run(what, binary_ops[op].kernel[compute], NULL, 2, ops, result, ndim, size, out);
+  }
+  mg_release(oa.owned);
+  mg_release(ob.owned);
+  return rc;
+}
+
+mg_tensor *mg_binary(mg_binary_op op, const mg_tensor *a, const mg_tensor *b) {
+  mg_tensor *made = NULL;
+  if (binary(op, a, b, NULL, &made)) {
+    mg_release(made);
+    return NULL;
+  }
+  return made;
+}
+
+int mg_binary_out(mg_binary_op op, const mg_tensor *a, const mg_tensor *b, mg_tensor *out) {
+  return binary(op, a, b, out, NULL);
+}
+
+static mg_dtype unary_compute_dtype(unary_kind kind, mg_dtype in) {
+  switch (kind) {
+  case LOGICAL_NOT: return MG_BOOL;
+  case FLOATING: return mg_dtype_is_float(in) ? in : MG_FLOAT32;
+  default: return in == MG_BOOL ? MG_INT64 : in;
+  }
+}
+
+static int unary(const char *what, unary_kind kind, const mg_run_kernel *kernels,
+                 const clamp_bounds *ctx, const mg_tensor *a, mg_tensor *out, mg_tensor **made) {
+  mg_dtype compute = unary_compute_dtype(kind, a->dtype);
+  if (out && check_out(what, out, compute, a->ndim, a->size)) return -1;
+  operand oa;
+  const mg_tensor *ops[1] = {convert(a, compute, out, &oa)};
+  int rc = -1;
+  if (ops[0]) {
+    if (!out) out = *made = mg_empty(compute, a->ndim, a->size);
+    if (out) rc = run(what, kernels[compute], ctx, 1, ops, compute, a->ndim, a->size, out);
+  }
+  mg_release(oa.owned);
+  return rc;
+}
+
+mg_tensor *mg_unary(mg_unary_op op, const mg_tensor *a) {
+  mg_tensor *made = NULL;
+  if (unary(unary_ops[op].name, unary_ops[op].kind, unary_ops[op].kernel, NULL, a, NULL, &made)) {
+    mg_release(made);
+    return NULL;
+  }
+  return made;
+}
+
+int mg_unary_out(mg_unary_op op, const mg_tensor *a, mg_tensor *out) {
+  return unary(unary_ops[op].name, unary_ops[op].kind, unary_ops[op].kernel, NULL, a, out, NULL);
+}
+
+static const mg_run_kernel clamp_kernels[MG_NUM_DTYPES] = {clamp_f32, clamp_f64, clamp_i64};
+
+static int clamp_checked(const mg_tensor *a, double min, double max, mg_tensor *out,
+                         mg_tensor **made) {
+  if (min != min || max != max || min > max)
+    return mg_fail("clamp: expected min <= max, got %g and %g", min, max);
+  clamp_bounds bounds = {min, max, INT64_MIN, INT64_MAX};
+  if (min > -0x1p63) bounds.ilo = (int64_t)ceil(min);
+  if (max < 0x1p63) bounds.ihi = (int64_t)floor(max);
+  return unary("clamp", KEEPS_DTYPE, clamp_kernels, &bounds, a, out, made);
+}
+
+mg_tensor *mg_clamp(const mg_tensor *a, double min, double max) {
+  mg_tensor *made = NULL;
+  if (clamp_checked(a, min, max, NULL, &made)) {
+    mg_release(made);
+    return NULL;
+  }
+  return made;
+}
+
+int mg_clamp_out(const mg_tensor *a, double min, double max, mg_tensor *out) {
+  return clamp_checked(a, min, max, out, NULL);
+}
+
+/* where copies bits, so one kernel per element size serves every dtype. */
+#define WHERE_KERNEL(name, T)                                                              \
+  static void name(char **p, const int64_t *s, int64_t n, const void *ctx) {               \
+    (void)ctx;                                                                            \
+    for (int64_t i = 0; i < n; i++)                                                        \
+      *(T *)(p[0] + i * s[0]) = *(const bool *)(p[1] + i * s[1])                           \
+                                    ? *(const T *)(p[2] + i * s[2])                        \
+                                    : *(const T *)(p[3] + i * s[3]);                       \
+  }
+WHERE_KERNEL(where_1, uint8_t)
+WHERE_KERNEL(where_4, uint32_t)
+WHERE_KERNEL(where_8, uint64_t)
+
+mg_tensor *mg_where(const mg_tensor *cond, const mg_tensor *a, const mg_tensor *b) {
+  int n1, ndim;
+  int64_t s1[MG_MAX_DIMS], size[MG_MAX_DIMS];
+  if (cond->dtype != MG_BOOL)
+    return mg_fail_null("where: expected a bool condition, got %s", mg_dtype_name(cond->dtype));
+  if (mg_broadcast_shapes("where", a->ndim, a->size, b->ndim, b->size, &n1, s1) ||
+      mg_broadcast_shapes("where", cond->ndim, cond->size, n1, s1, &ndim, size))
+    return NULL;
+  mg_dtype dtype = mg_result_type(a, b);
+  size_t es = mg_dtype_size(dtype);
+  mg_run_kernel kernel = es == 1 ? where_1 : es == 4 ? where_4 : where_8;
+  operand oa, ob;
+  const mg_tensor *ops[3] = {cond, convert(a, dtype, NULL, &oa), convert(b, dtype, NULL, &ob)};
+  mg_tensor *out = ops[1] && ops[2] ? mg_empty(dtype, ndim, size) : NULL;
+  if (out && run("where", kernel, NULL, 3, ops, dtype, ndim, size, out)) {
+    mg_release(out);
+    out = NULL;
+  }
+  mg_release(oa.owned);
+  mg_release(ob.owned);
+  return out;
+}

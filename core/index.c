@@ -1,0 +1,340 @@
+/* Indexing: index_select, gather, scatter_add, masked_fill and one_hot (0-based int64
+ * indices). Every call checks all of its indices before it writes anything, so a failed
+ * call leaves its arguments unchanged. Messages print indices and dims 1-based, as users
+ * see them. */
+#include <string.h>
+
+#include "internal.h"
+
+/* A stack header over t's memory with another shape and strides (borrows t's storage). */
+static mg_tensor header(const mg_tensor *t, int ndim, const int64_t *size,
+                        const int64_t *stride) {
+  mg_tensor h = *t;
+  h.ndim = ndim;
+  memcpy(h.size, size, sizeof(int64_t) * (size_t)ndim);
+  memcpy(h.stride, stride, sizeof(int64_t) * (size_t)ndim);
+  return h;
+}
+
+/* As mg_foreach, but in the calling thread and in row-major order: scatter's writes may
+ * collide, and the range check reports the first bad index. */
+static void serial_foreach(int nops, const mg_tensor *const *ops, int ndim,
+                           const int64_t *size, mg_run_kernel kernel, const void *ctx) {
+  int64_t idx[MG_MAX_DIMS] = {0}, bs[MG_MAX_OPERANDS];
+  for (int d = 0; d < ndim; d++)
+    if (size[d] == 0) return;
+  int last = ndim - 1;
+  for (int k = 0; k < nops; k++)
+    bs[k] = ndim ? ops[k]->stride[last] * (int64_t)mg_dtype_size(ops[k]->dtype) : 0;
+  for (;;) {
+    char *ptr[MG_MAX_OPERANDS];
+    for (int k = 0; k < nops; k++) {
+      ptr[k] = mg_data(ops[k]);
+      for (int d = 0; d < last; d++)
+        ptr[k] += idx[d] * ops[k]->stride[d] * (int64_t)mg_dtype_size(ops[k]->dtype);
+    }
+    kernel(ptr, bs, ndim ? size[last] : 1, ctx);
+    int d = last - 1;
+    while (d >= 0 && ++idx[d] == size[d]) idx[d--] = 0;
+    if (d < 0) return;
+  }
+}
+
+/* ---- checking indices ----------------------------------------------------------------- */
+
+/* An index as users see it in messages: 1-based. */
+static long long one_based(int64_t i) { return i < INT64_MAX ? (long long)i + 1 : (long long)i; }
+
+typedef struct {
+  int64_t limit, max, first_bad;
+  bool bad;
+} scan;
+
+static void scan_kernel(char **p, const int64_t *s, int64_t n, const void *arg) {
+  scan *r = (scan *)arg; /* run by serial_foreach, in this thread only */
+  for (int64_t i = 0; i < n; i++) {
+    int64_t v = *(const int64_t *)(p[0] + i * s[0]);
+    if (v > r->max) r->max = v;
+    if (!r->bad && (v < 0 || v >= r->limit)) r->bad = true, r->first_bad = v;
+  }
+}
+
+static int check_int64(const char *what, const mg_tensor *index) {
+  if (index->dtype != MG_INT64)
+    return mg_fail("%s: expected an int64 index tensor, got %s", what,
+                   mg_dtype_name(index->dtype));
+  return 0;
+}
+
+static scan scan_index(const mg_tensor *index, int64_t limit) {
+  scan r = {.limit = limit, .max = -1};
+  serial_foreach(1, &index, index->ndim, index->size, scan_kernel, &r);
+  return r;
+}
+
+/* index is int64 and every entry lies in [0, t->size[dim]). */
+static int check_index(const char *what, const mg_tensor *index, const mg_tensor *t, int dim) {
+  if (check_int64(what, index)) return -1;
+  scan r = scan_index(index, t->size[dim]);
+  if (r.bad)
+    return mg_fail("%s: index %lld is out of range for dimension %d of size %lld", what,
+                   one_based(r.first_bad), dim + 1, (long long)t->size[dim]);
+  return 0;
+}
+
+/* index has t's ndim and is no larger than t in any dim but skip (-1: none). */
+static int check_fits(const char *what, const mg_tensor *index, const char *name,
+                      const mg_tensor *t, int skip) {
+  char b1[MG_SHAPE_STR], b2[MG_SHAPE_STR];
+  if (index->ndim != t->ndim)
+    return mg_fail("%s: expected an index with as many dimensions as %s (%d), got %d", what,
+                   name, t->ndim, index->ndim);
+  for (int d = 0; d < t->ndim; d++)
+    if (d != skip && index->size[d] > t->size[d])
+      return mg_fail("%s: index of shape %s is larger than %s of shape %s in dimension %d",
+                     what, mg_shape_str(index->ndim, index->size, b1), name,
+                     mg_shape_str(t->ndim, t->size, b2), d + 1);
+  return 0;
+}
+
+/* ---- index_select and gather: out[c] = t[c with c[dim] = index at c] -------------------- */
+
+typedef struct {
+  int64_t bytes, dim_stride; /* bytes copied per position; t's stride along dim, in bytes */
+} take_ctx;
+
+#define TAKE_LOOP(nbytes)                                                                  \
+  for (int64_t i = 0; i < n; i++) {                                                        \
+    int64_t k = *(const int64_t *)(p[2] + i * s[2]);                                       \
+    memcpy(p[0] + i * s[0], p[1] + i * s[1] + k * c->dim_stride, nbytes);                  \
+  }
+
+static void take_kernel(char **p, const int64_t *s, int64_t n, const void *arg) {
+  const take_ctx *c = arg;
+  switch (c->bytes) {
+  case 1: TAKE_LOOP(1) break;
+  case 4: TAKE_LOOP(4) break;
+  case 8: TAKE_LOOP(8) break;
+  default: TAKE_LOOP((size_t)c->bytes) break;
+  }
+}
+
+/* A new tensor of shape size (t->ndim dims) taken from t along dim; istride gives, per dim,
+ * the step through index (in elements) that goes with a step through the output. Trailing
+ * dims that t holds as one contiguous block, and that the index does not vary over, are
+ * copied as rows with one memcpy each (index_select along dim 0 of a contiguous tensor). */
+static mg_tensor *take(const mg_tensor *t, int dim, const mg_tensor *index,
+                       const int64_t *size, const int64_t *istride) {
+  mg_tensor *out = mg_empty(t->dtype, t->ndim, size);
+  if (!out || mg_numel(out) == 0) return out;
+  int k = t->ndim;
+  int64_t block = 1;
+  while (k - 1 > dim && size[k - 1] == t->size[k - 1] &&
+         (size[k - 1] == 1 || (istride[k - 1] == 0 && t->stride[k - 1] == block)))
+    block *= size[--k];
+  int64_t tstride[MG_MAX_DIMS];
+  memcpy(tstride, t->stride, sizeof tstride);
+  tstride[dim] = 0;
+  mg_tensor o = header(out, k, size, out->stride), src = header(t, k, size, tstride),
+            idx = header(index, k, size, istride);
+  int64_t es = (int64_t)mg_dtype_size(t->dtype);
+  take_ctx c = {block * es, t->stride[dim] * es};
+  const mg_tensor *ops[3] = {&o, &src, &idx};
+  mg_foreach(3, ops, k, size, take_kernel, &c);
+  return out;
+}
+
+mg_tensor *mg_index_select(const mg_tensor *t, int dim, const mg_tensor *index) {
+  char buf[MG_SHAPE_STR];
+  if (mg_check_dim("index_select", dim, t->ndim) || check_int64("index_select", index))
+    return NULL;
+  if (index->ndim > 1)
+    return mg_fail_null("index_select: expected a 1-D index tensor, got shape %s",
+                        mg_shape_str(index->ndim, index->size, buf));
+  if (check_index("index_select", index, t, dim)) return NULL;
+  int64_t size[MG_MAX_DIMS], istride[MG_MAX_DIMS] = {0};
+  memcpy(size, t->size, sizeof size);
+  size[dim] = mg_numel(index);
+  istride[dim] = index->ndim ? index->stride[0] : 0;
+  return take(t, dim, index, size, istride);
+}
+
+mg_tensor *mg_gather(const mg_tensor *t, int dim, const mg_tensor *index) {
+  if (mg_check_dim("gather", dim, t->ndim) || check_int64("gather", index) ||
+      check_fits("gather", index, "the tensor", t, dim) || check_index("gather", index, t, dim))
+    return NULL;
+  return take(t, dim, index, index->size, index->stride);
+}
+
+/* ---- scatter_add: t[c with c[dim] = index at c] += src[c] for c in index's shape --------- */
+
+typedef struct {
+  mg_dtype dtype;
+  int64_t dim_stride; /* bytes */
+} scatter_ctx;
+
+#define SCATTER_LOOP(T, sum)                                                               \
+  for (int64_t i = 0; i < n; i++) {                                                        \
+    int64_t k = *(const int64_t *)(p[2] + i * s[2]);                                       \
+    T *d = (T *)(p[0] + i * s[0] + k * c->dim_stride);                                     \
+    T x = *(const T *)(p[1] + i * s[1]);                                                   \
+    *d = sum;                                                                              \
+  }
+
+static void scatter_kernel(char **p, const int64_t *s, int64_t n, const void *arg) {
+  const scatter_ctx *c = arg;
+  switch (c->dtype) {
+  case MG_FLOAT32: SCATTER_LOOP(float, *d + x) break;
+  case MG_FLOAT64: SCATTER_LOOP(double, *d + x) break;
+  case MG_INT64: SCATTER_LOOP(int64_t, (int64_t)((uint64_t)*d + (uint64_t)x)) break;
+  default: SCATTER_LOOP(bool, *d || x) break;
+  }
+}
+
+static int scatter_check(const char *what, const mg_tensor *t, int dim, const mg_tensor *index,
+                         const mg_tensor *src) {
+  if (mg_check_dim(what, dim, t->ndim) || check_int64(what, index)) return -1;
+  if (src->dtype != t->dtype)
+    return mg_fail("%s: expected src of the tensor's dtype %s, got %s", what,
+                   mg_dtype_name(t->dtype), mg_dtype_name(src->dtype));
+  if (check_fits(what, index, "the tensor", t, dim) || check_fits(what, index, "src", src, -1))
+    return -1;
+  return check_index(what, index, t, dim);
+}
+
+/* Adds serially: two positions of index may name the same element of t. */
+static int scatter_run(mg_tensor *t, int dim, const mg_tensor *index, const mg_tensor *src) {
+  mg_tensor *ci = NULL, *cs = NULL; /* copies of arguments that share t's memory */
+  if (index->storage == t->storage && !(index = ci = mg_clone(index))) return -1;
+  if (src->storage == t->storage && !(src = cs = mg_clone(src))) {
+    mg_release(ci);
+    return -1;
+  }
+  int64_t tstride[MG_MAX_DIMS];
+  memcpy(tstride, t->stride, sizeof tstride);
+  tstride[dim] = 0;
+  mg_tensor dst = header(t, t->ndim, index->size, tstride),
+            s = header(src, src->ndim, index->size, src->stride);
+  const mg_tensor *ops[3] = {&dst, &s, index};
+  scatter_ctx c = {t->dtype, t->stride[dim] * (int64_t)mg_dtype_size(t->dtype)};
+  serial_foreach(3, ops, index->ndim, index->size, scatter_kernel, &c);
+  mg_release(ci);
+  mg_release(cs);
+  return 0;
+}
+
+int mg_scatter_add_(mg_tensor *t, int dim, const mg_tensor *index, const mg_tensor *src) {
+  if (scatter_check("scatter_add_", t, dim, index, src) ||
+      mg_check_writable("scatter_add_", t))
+    return -1;
+  return scatter_run(t, dim, index, src);
+}
+
+mg_tensor *mg_scatter_add(const mg_tensor *t, int dim, const mg_tensor *index,
+                          const mg_tensor *src) {
+  if (scatter_check("scatter_add", t, dim, index, src)) return NULL;
+  mg_tensor *out = mg_clone(t);
+  if (out && scatter_run(out, dim, index, src)) {
+    mg_release(out);
+    return NULL;
+  }
+  return out;
+}
+
+/* ---- masked_fill: t[mask] = value, mask broadcast -------------------------------------- */
+
+typedef struct {
+  size_t bytes;
+  char value[8]; /* value stored in t's dtype */
+} fill_ctx;
+
+#define FILL_LOOP(nbytes)                                                                  \
+  for (int64_t i = 0; i < n; i++)                                                          \
+    if (*(const bool *)(p[1] + i * s[1])) memcpy(p[0] + i * s[0], c->value, nbytes);
+
+static void fill_kernel(char **p, const int64_t *s, int64_t n, const void *arg) {
+  const fill_ctx *c = arg;
+  switch (c->bytes) {
+  case 1: FILL_LOOP(1) break;
+  case 4: FILL_LOOP(4) break;
+  default: FILL_LOOP(8) break;
+  }
+}
+
+/* Fills t where mask (already checked to broadcast to t) holds. */
+static int fill_where(mg_tensor *t, const mg_tensor *mask, double value) {
+  mg_tensor *copy = NULL; /* a mask sharing t's memory would see the writes */
+  if (mask->storage == t->storage && mask != t && !(mask = copy = mg_clone(mask))) return -1;
+  mg_tensor m;
+  mg_broadcast_header(mask, t->ndim, t->size, &m);
+  fill_ctx c = {.bytes = mg_dtype_size(t->dtype)};
+  mg_store(t->dtype, c.value, value);
+  const mg_tensor *ops[2] = {t, &m};
+  mg_foreach(2, ops, t->ndim, t->size, fill_kernel, &c);
+  mg_release(copy);
+  return 0;
+}
+
+static int check_mask(const char *what, const mg_tensor *t, const mg_tensor *mask, int *ndim,
+                      int64_t *size) {
+  if (mask->dtype != MG_BOOL)
+    return mg_fail("%s: expected a bool mask, got %s", what, mg_dtype_name(mask->dtype));
+  return mg_broadcast_shapes(what, t->ndim, t->size, mask->ndim, mask->size, ndim, size);
+}
+
+int mg_masked_fill_(mg_tensor *t, const mg_tensor *mask, double value) {
+  char b1[MG_SHAPE_STR], b2[MG_SHAPE_STR];
+  int nd;
+  int64_t size[MG_MAX_DIMS];
+  if (check_mask("masked_fill_", t, mask, &nd, size)) return -1;
+  if (nd != t->ndim || memcmp(size, t->size, sizeof(int64_t) * (size_t)nd) != 0)
+    return mg_fail("masked_fill_: a mask of shape %s cannot be broadcast to the tensor's "
+                   "shape %s",
+                   mg_shape_str(mask->ndim, mask->size, b1), mg_shape_str(t->ndim, t->size, b2));
+  if (mg_check_writable("masked_fill_", t)) return -1;
+  return fill_where(t, mask, value);
+}
+
+mg_tensor *mg_masked_fill(const mg_tensor *t, const mg_tensor *mask, double value) {
+  int nd;
+  int64_t size[MG_MAX_DIMS];
+  if (check_mask("masked_fill", t, mask, &nd, size)) return NULL;
+  mg_tensor *out = mg_empty(t->dtype, nd, size);
+  if (out && (mg_copy_(out, t) || fill_where(out, mask, value))) {
+    mg_release(out);
+    return NULL;
+  }
+  return out;
+}
+
+/* ---- one_hot: int64 out[..., index] = 1 ------------------------------------------------ */
+
+static void one_kernel(char **p, const int64_t *s, int64_t n, const void *arg) {
+  for (int64_t i = 0; i < n; i++)
+    *(int64_t *)(p[0] + i * s[0] + *(const int64_t *)(p[1] + i * s[1]) * 8) = 1;
+}
+
+mg_tensor *mg_one_hot(const mg_tensor *index, int64_t num_classes) {
+  if (check_int64("one_hot", index)) return NULL;
+  if (index->ndim >= MG_MAX_DIMS)
+    return mg_fail_null("one_hot: expected an index with at most %d dimensions, got %d",
+                        MG_MAX_DIMS - 1, index->ndim);
+  scan r = scan_index(index, num_classes < 0 ? INT64_MAX : num_classes);
+  if (r.bad && num_classes < 0)
+    return mg_fail_null("one_hot: class %lld is out of range (classes start at 1)",
+                        one_based(r.first_bad));
+  if (r.bad)
+    return mg_fail_null("one_hot: class %lld is out of range for %lld classes",
+                        one_based(r.first_bad), (long long)num_classes);
+  if (num_classes < 0 && mg_numel(index) == 0)
+    return mg_fail_null("one_hot: cannot infer the number of classes from an empty tensor");
+  int64_t size[MG_MAX_DIMS];
+  memcpy(size, index->size, sizeof(int64_t) * (size_t)index->ndim);
+  size[index->ndim] = num_classes < 0 ? r.max + 1 : num_classes;
+  mg_tensor *out = mg_zeros(MG_INT64, index->ndim + 1, size);
+  if (!out) return NULL;
+  mg_tensor o = header(out, index->ndim, index->size, out->stride);
+  const mg_tensor *ops[2] = {&o, index};
+  mg_foreach(2, ops, index->ndim, index->size, one_kernel, NULL);
+  return out;
+}

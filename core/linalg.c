@@ -1,0 +1,244 @@
+/* Matrix products through OpenBLAS (float32/float64) with PyTorch's matmul rules; int64
+ * products run a plain loop, since BLAS has none. */
+#include <limits.h>
+#include <string.h>
+
+#include "internal.h"
+
+enum { ROW_MAJOR = 101, NO_TRANS = 111, TRANS = 112 };
+
+/* A 2-D operand as BLAS sees it: its first element, whether it is stored transposed, and
+ * its leading dimension; NULL layout means it must be copied first. */
+typedef struct {
+  const char *data;
+  int trans;
+  int64_t ld;
+} blas_matrix;
+
+static bool as_blas_matrix(const char *data, int64_t rows, int64_t cols, int64_t rs,
+                           int64_t cs, blas_matrix *m) {
+  m->data = data;
+  if (cs == 1 && rs >= (cols > 1 ? cols : 1)) m->trans = NO_TRANS, m->ld = rs;
+  else if (rs == 1 && cs >= (rows > 1 ? rows : 1)) m->trans = TRANS, m->ld = cs;
+  else if (rows <= 1 && cs == 1) m->trans = NO_TRANS, m->ld = cols > 1 ? cols : 1;
+  else if (cols <= 1 && rs == 1) m->trans = TRANS, m->ld = rows > 1 ? rows : 1;
+  else return false;
+  return m->ld <= INT_MAX;
+}
+
+/* out (n x m, contiguous) = alpha * a (n x k) @ b (k x m) + beta * out. */
+static void gemm(const mg_blas_api *blas, mg_dtype dtype, int64_t n, int64_t m, int64_t k,
+                 double alpha, blas_matrix a, blas_matrix b, double beta, char *out) {
+  if (dtype == MG_FLOAT32)
+    blas->sgemm(ROW_MAJOR, a.trans, b.trans, (int)n, (int)m, (int)k, (float)alpha,
+                (const float *)a.data, (int)a.ld, (const float *)b.data, (int)b.ld,
+                (float)beta, (float *)out, (int)(m > 1 ? m : 1));
+  else
+    blas->dgemm(ROW_MAJOR, a.trans, b.trans, (int)n, (int)m, (int)k, alpha,
+                (const double *)a.data, (int)a.ld, (const double *)b.data, (int)b.ld, beta,
+                (double *)out, (int)(m > 1 ? m : 1));
+}
+
+static void int_gemm(int64_t n, int64_t m, int64_t k, int64_t alpha, const char *a,
+                     int64_t ars, int64_t acs, const char *b, int64_t brs, int64_t bcs,
+                     int64_t beta, int64_t *out) {
+  for (int64_t i = 0; i < n; i++)
+    for (int64_t j = 0; j < m; j++) {
+      uint64_t acc = 0; /* wraps on overflow, as integer tensors do */
+      for (int64_t p = 0; p < k; p++)
+        acc += (uint64_t)*(const int64_t *)(a + (i * ars + p * acs) * 8) *
+               (uint64_t) * (const int64_t *)(b + (p * brs + j * bcs) * 8);
+      out[i * m + j] = (int64_t)((uint64_t)beta * (uint64_t)out[i * m + j] + (uint64_t)alpha * acc);
+    }
+}
+
+/* out[batch] = alpha * a[batch] @ b[batch] + beta * out[batch] for 3-D a (B,n,k), b (B,k,m)
+ * (batch strides may be 0), out contiguous (B,n,m). */
+static int batched_gemm(const mg_tensor *a, const mg_tensor *b, double alpha, double beta,
+                        mg_tensor *out) {
+  int64_t batch = out->size[0], n = a->size[1], k = a->size[2], m = b->size[2];
+  if (n == 0 || m == 0 || batch == 0) return 0;
+  size_t es = mg_dtype_size(a->dtype);
+  char *o = mg_data(out);
+  if (a->dtype == MG_INT64) {
+    for (int64_t i = 0; i < batch; i++)
+      int_gemm(n, m, k, (int64_t)alpha, (const char *)mg_data(a) + i * a->stride[0] * 8,
+               a->stride[1], a->stride[2], (const char *)mg_data(b) + i * b->stride[0] * 8,
+               b->stride[1], b->stride[2], (int64_t)beta, (int64_t *)(o + i * n * m * 8));
+    return 0;
+  }
+  if (n > INT_MAX || m > INT_MAX || k > INT_MAX)
+    return mg_fail("matmul: matrices of more than %d rows or columns are not supported", INT_MAX);
+  const mg_blas_api *blas = mg_blas();
+  if (!blas) return -1;
+  for (int64_t i = 0; i < batch; i++) {
+    char *dst = o + i * n * m * (int64_t)es;
+    if (k == 0) { /* BLAS leaves C untouched when k == 0 only if beta == 1 */
+      for (int64_t j = 0; j < n * m; j++)
+        mg_store(a->dtype, dst + j * (int64_t)es, beta == 0 ? 0 : beta * mg_load(a->dtype, dst + j * (int64_t)es));
+      continue;
+    }
+    blas_matrix ma, mb;
+    const char *pa = (const char *)mg_data(a) + i * a->stride[0] * (int64_t)es;
+    const char *pb = (const char *)mg_data(b) + i * b->stride[0] * (int64_t)es;
+    if (!as_blas_matrix(pa, n, k, a->stride[1], a->stride[2], &ma) ||
+        !as_blas_matrix(pb, k, m, b->stride[1], b->stride[2], &mb))
+      return mg_fail("matmul: internal error: operand layout not usable by BLAS");
+    gemm(blas, a->dtype, n, m, k, alpha, ma, mb, beta, dst);
+  }
+  return 0;
+}
+
+/* A 3-D view whose matrices BLAS can read, copying when their strides do not allow it. */
+static mg_tensor *blas_ready(mg_tensor *t) {
+  blas_matrix probe;
+  if (t->dtype == MG_INT64 ||
+      as_blas_matrix(NULL, t->size[1], t->size[2], t->stride[1], t->stride[2], &probe))
+    return mg_retain(t);
+  return mg_contiguous(t);
+}
+
+static int check_dtypes(const char *what, const mg_tensor *a, const mg_tensor *b) {
+  if (a->dtype != b->dtype)
+    return mg_fail("%s: expected operands of one dtype, got %s and %s", what,
+                   mg_dtype_name(a->dtype), mg_dtype_name(b->dtype));
+  if (a->dtype == MG_BOOL) return mg_fail("%s: bool tensors cannot be multiplied", what);
+  return 0;
+}
+
+static int check_inner(const char *what, const mg_tensor *a, const mg_tensor *b, int64_t ka,
+                       int64_t kb) {
+  char b1[MG_SHAPE_STR], b2[MG_SHAPE_STR];
+  if (ka != kb)
+    return mg_fail("%s: shapes %s and %s do not align (%lld ~= %lld)", what,
+                   mg_shape_str(a->ndim, a->size, b1), mg_shape_str(b->ndim, b->size, b2),
+                   (long long)ka, (long long)kb);
+  return 0;
+}
+
+/* The general case: a (..., n, k) @ b (..., k, m) with batch dims broadcast; result shape
+ * out_ndim/out_size given by the caller (so 1-D operands can drop their added dim). When c
+ * is given, the result starts as c broadcast and is scaled by beta (addmm). */
+static mg_tensor *product(const char *what, mg_tensor *a, mg_tensor *b, const mg_tensor *c,
+                          double beta, double alpha) {
+  int nb;
+  int64_t batch[MG_MAX_DIMS], size[MG_MAX_DIMS];
+  if (mg_broadcast_shapes(what, a->ndim - 2, a->size, b->ndim - 2, b->size, &nb, batch))
+    return NULL;
+  int64_t n = a->size[a->ndim - 2], m = b->size[b->ndim - 1], total = 1;
+  for (int d = 0; d < nb; d++) total *= batch[d];
+  memcpy(size, batch, sizeof(int64_t) * (size_t)nb);
+  size[nb] = n, size[nb + 1] = m;
+  mg_tensor *out = mg_empty(a->dtype, nb + 2, size);
+  if (!out) return NULL;
+  if (c && (mg_copy_(out, c) || (beta == 0 && mg_fill_(out, 0)))) {
+    mg_release(out);
+    return NULL;
+  }
+  /* Flatten the broadcast batch dims into one, viewing each operand as (B, rows, cols). */
+  int64_t ea[MG_MAX_DIMS], eb[MG_MAX_DIMS];
+  memcpy(ea, batch, sizeof(int64_t) * (size_t)nb), ea[nb] = n, ea[nb + 1] = a->size[a->ndim - 1];
+  memcpy(eb, batch, sizeof(int64_t) * (size_t)nb), eb[nb] = b->size[b->ndim - 2], eb[nb + 1] = m;
+  mg_tensor *xa = mg_expand(a, nb + 2, ea), *xb = mg_expand(b, nb + 2, eb);
+  mg_tensor *ra = xa ? mg_reshape(xa, 3, (int64_t[]){total, ea[nb], ea[nb + 1]}) : NULL;
+  mg_tensor *rb = xb ? mg_reshape(xb, 3, (int64_t[]){total, eb[nb], eb[nb + 1]}) : NULL;
+  mg_tensor *ba = ra ? blas_ready(ra) : NULL, *bb = rb ? blas_ready(rb) : NULL;
+  mg_tensor *o3 = mg_view(out, 3, (int64_t[]){total, n, m});
+  int rc = ba && bb && o3 ? batched_gemm(ba, bb, alpha, c ? beta : 0, o3) : -1;
+  mg_release(xa), mg_release(xb), mg_release(ra), mg_release(rb);
+  mg_release(ba), mg_release(bb), mg_release(o3);
+  if (rc) {
+    mg_release(out);
+    return NULL;
+  }
+  return out;
+}
+
+/* Removes dim d of t (size 1), handing back a view and releasing t. */
+static mg_tensor *drop_dim(mg_tensor *t, int d) {
+  if (!t) return NULL;
+  mg_tensor *s = mg_squeeze(t, d);
+  mg_release(t);
+  return s;
+}
+
+mg_tensor *mg_matmul(const mg_tensor *a, const mg_tensor *b) {
+  char b1[MG_SHAPE_STR], b2[MG_SHAPE_STR];
+  if (a->ndim == 0 || b->ndim == 0)
+    return mg_fail_null("matmul: expected tensors of at least 1 dimension, got shapes %s and %s",
+                        mg_shape_str(a->ndim, a->size, b1), mg_shape_str(b->ndim, b->size, b2));
+  if (check_dtypes("matmul", a, b) ||
+      check_inner("matmul", a, b, a->size[a->ndim - 1], b->size[b->ndim == 1 ? 0 : b->ndim - 2]))
+    return NULL;
+  /* 1-D operands become a row (left) or a column (right), and that dim is dropped after. */
+  mg_tensor *ua = a->ndim == 1 ? mg_unsqueeze((mg_tensor *)a, 0) : mg_retain((mg_tensor *)a);
+  mg_tensor *ub = b->ndim == 1 ? mg_unsqueeze((mg_tensor *)b, 1) : mg_retain((mg_tensor *)b);
+  mg_tensor *out = ua && ub ? product("matmul", ua, ub, NULL, 0, 1) : NULL;
+  if (out && b->ndim == 1) out = drop_dim(out, out->ndim - 1);
+  if (out && a->ndim == 1) out = drop_dim(out, out->ndim - 1 - (b->ndim != 1));
+  mg_release(ua);
+  mg_release(ub);
+  return out;
+}
+
+static int check_ndim(const char *what, const mg_tensor *t, int ndim, const char *which) {
+  if (t->ndim != ndim)
+    return mg_fail("%s: expected %s to be %d-D, got %d-D", what, which, ndim, t->ndim);
+  return 0;
+}
+
+mg_tensor *mg_mm(const mg_tensor *a, const mg_tensor *b) {
+  if (check_ndim("mm", a, 2, "the first matrix") || check_ndim("mm", b, 2, "the second matrix"))
+    return NULL;
+  return mg_matmul(a, b);
+}
+
+mg_tensor *mg_bmm(const mg_tensor *a, const mg_tensor *b) {
+  char b1[MG_SHAPE_STR], b2[MG_SHAPE_STR];
+  if (check_ndim("bmm", a, 3, "the first batch") || check_ndim("bmm", b, 3, "the second batch"))
+    return NULL;
+  if (a->size[0] != b->size[0])
+    return mg_fail_null("bmm: batch sizes differ in %s and %s", mg_shape_str(3, a->size, b1),
+                        mg_shape_str(3, b->size, b2));
+  return mg_matmul(a, b);
+}
+
+mg_tensor *mg_mv(const mg_tensor *a, const mg_tensor *v) {
+  if (check_ndim("mv", a, 2, "the matrix") || check_ndim("mv", v, 1, "the vector")) return NULL;
+  return mg_matmul(a, v);
+}
+
+mg_tensor *mg_dot(const mg_tensor *a, const mg_tensor *b) {
+  if (check_ndim("dot", a, 1, "the first vector") || check_ndim("dot", b, 1, "the second vector"))
+    return NULL;
+  return mg_matmul(a, b);
+}
+
+mg_tensor *mg_outer(const mg_tensor *a, const mg_tensor *b) {
+  if (check_ndim("outer", a, 1, "the first vector") || check_ndim("outer", b, 1, "the second vector"))
+    return NULL;
+  mg_tensor *col = mg_unsqueeze((mg_tensor *)a, 1);
+  mg_tensor *out = col ? mg_binary(MG_MUL, col, b) : NULL;
+  mg_release(col);
+  return out;
+}
+
+mg_tensor *mg_addmm(const mg_tensor *c, const mg_tensor *a, const mg_tensor *b, double beta,
+                    double alpha) {
+  char b1[MG_SHAPE_STR], b2[MG_SHAPE_STR];
+  if (check_ndim("addmm", a, 2, "the first matrix") || check_ndim("addmm", b, 2, "the second matrix") ||
+      check_dtypes("addmm", a, b) || check_inner("addmm", a, b, a->size[1], b->size[0]))
+    return NULL;
+  if (c->dtype != a->dtype)
+    return mg_fail_null("addmm: expected the added tensor to be %s, got %s",
+                        mg_dtype_name(a->dtype), mg_dtype_name(c->dtype));
+  int nd;
+  int64_t shape[MG_MAX_DIMS];
+  if (mg_broadcast_shapes("addmm", c->ndim, c->size, 2, (int64_t[]){a->size[0], b->size[1]}, &nd, shape))
+    return NULL;
+  if (nd != 2 || shape[0] != a->size[0] || shape[1] != b->size[1])
+    return mg_fail_null("addmm: the added tensor of shape %s does not broadcast to %s",
+                        mg_shape_str(c->ndim, c->size, b1),
+                        mg_shape_str(2, (int64_t[]){a->size[0], b->size[1]}, b2));
+  return product("addmm", (mg_tensor *)a, (mg_tensor *)b, c, beta, alpha);
+}

@@ -1,0 +1,60 @@
+-- moongrad: tensors and (soon) autograd, networks and training, scripted in Lua.
+--   local mg = require 'moongrad'
+-- Every tensor method is also a module function: mg.sum(t, 1) is t:sum(1).
+local core = require 'moongrad.core'
+local format = require 'moongrad.format'
+
+local mg = {}
+local Tensor = core.methods
+
+for name, fn in pairs(core) do
+  if name ~= 'methods' and name ~= 'metatable' then mg[name] = fn end
+end
+
+-- split(size, dim): pieces of `size` along dim (the last may be smaller); a table of sizes
+-- gives pieces of those sizes, as PyTorch's.
+function Tensor.split(t, size, dim)
+  dim = dim or 1
+  local n, pieces, at = t:size(dim), {}, 1
+  if type(size) == 'table' then
+    for _, s in ipairs(size) do
+      pieces[#pieces + 1] = t:narrow(dim, at, s)
+      at = at + s
+    end
+    if at ~= n + 1 then
+      error(string.format('split: sizes add up to %d but dimension %d has size %d', at - 1, dim, n), 2)
+    end
+    return pieces
+  end
+  if math.type(size) ~= 'integer' or size < 1 then
+    error('split: expected a positive integer size, got ' .. tostring(size), 2)
+  end
+  while at <= n do
+    pieces[#pieces + 1] = t:narrow(dim, at, math.min(size, n - at + 1))
+    at = at + size
+  end
+  return pieces
+end
+
+-- chunk(n, dim): n pieces (or fewer) of equal size but the last, as PyTorch's.
+function Tensor.chunk(t, chunks, dim)
+  if math.type(chunks) ~= 'integer' or chunks < 1 then
+    error('chunk: expected a positive integer number of chunks, got ' .. tostring(chunks), 2)
+  end
+  dim = dim or 1
+  return t:split(math.max(1, (t:size(dim) + chunks - 1) // chunks), dim)
+end
+
+function Tensor.expand_as(t, other) return t:expand(other.shape) end
+function Tensor.type(t) return t.dtype end
+
+for name, fn in pairs(Tensor) do
+  if mg[name] == nil then mg[name] = fn end
+end
+
+core.metatable.__tostring = function(t) return format.tensor(t, core) end
+
+-- config(): versions, the BLAS kernel in use and thread counts.
+mg.config = core.config
+
+return mg
