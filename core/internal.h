@@ -24,6 +24,9 @@ const char *mg_shape_str(int ndim, const int64_t *size, char *buf);
 /* Checks a 0-based dim against ndim (what names the calling function). */
 int mg_check_dim(const char *what, int dim, int ndim);
 
+/* A new contiguous, uninitialised tensor; what names the constructor in errors. */
+mg_tensor *mg_allocate(const char *what, mg_dtype dtype, int ndim, const int64_t *size);
+
 /* A new tensor header over an existing storage (retained). */
 mg_tensor *mg_make_view(const mg_tensor *base, int ndim, const int64_t *size,
                         const int64_t *stride, int64_t offset);

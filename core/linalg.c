@@ -123,8 +123,10 @@ static mg_tensor *product(const char *what, mg_tensor *a, mg_tensor *b, const mg
                           double beta, double alpha) {
   int nb;
   int64_t batch[MG_MAX_DIMS], size[MG_MAX_DIMS];
+  char b1[MG_SHAPE_STR], b2[MG_SHAPE_STR];
   if (mg_broadcast_shapes(what, a->ndim - 2, a->size, b->ndim - 2, b->size, &nb, batch))
-    return NULL;
+    return mg_fail_null("%s: the batch dimensions of shapes %s and %s cannot be broadcast", what,
+                        mg_shape_str(a->ndim, a->size, b1), mg_shape_str(b->ndim, b->size, b2));
   int64_t n = a->size[a->ndim - 2], m = b->size[b->ndim - 1], total = 1;
   for (int d = 0; d < nb; d++) total *= batch[d];
   memcpy(size, batch, sizeof(int64_t) * (size_t)nb);
@@ -162,24 +164,27 @@ static mg_tensor *drop_dim(mg_tensor *t, int d) {
   return s;
 }
 
-mg_tensor *mg_matmul(const mg_tensor *a, const mg_tensor *b) {
+/* matmul, under the name of the function the user called (mm, dot, …) for its errors. */
+static mg_tensor *matmul(const char *what, const mg_tensor *a, const mg_tensor *b) {
   char b1[MG_SHAPE_STR], b2[MG_SHAPE_STR];
   if (a->ndim == 0 || b->ndim == 0)
-    return mg_fail_null("matmul: expected tensors of at least 1 dimension, got shapes %s and %s",
-                        mg_shape_str(a->ndim, a->size, b1), mg_shape_str(b->ndim, b->size, b2));
-  if (check_dtypes("matmul", a, b) ||
-      check_inner("matmul", a, b, a->size[a->ndim - 1], b->size[b->ndim == 1 ? 0 : b->ndim - 2]))
+    return mg_fail_null("%s: expected tensors of at least 1 dimension, got shapes %s and %s",
+                        what, mg_shape_str(a->ndim, a->size, b1), mg_shape_str(b->ndim, b->size, b2));
+  if (check_dtypes(what, a, b) ||
+      check_inner(what, a, b, a->size[a->ndim - 1], b->size[b->ndim == 1 ? 0 : b->ndim - 2]))
     return NULL;
   /* 1-D operands become a row (left) or a column (right), and that dim is dropped after. */
   mg_tensor *ua = a->ndim == 1 ? mg_unsqueeze((mg_tensor *)a, 0) : mg_retain((mg_tensor *)a);
   mg_tensor *ub = b->ndim == 1 ? mg_unsqueeze((mg_tensor *)b, 1) : mg_retain((mg_tensor *)b);
-  mg_tensor *out = ua && ub ? product("matmul", ua, ub, NULL, 0, 1) : NULL;
+  mg_tensor *out = ua && ub ? product(what, ua, ub, NULL, 0, 1) : NULL;
   if (out && b->ndim == 1) out = drop_dim(out, out->ndim - 1);
   if (out && a->ndim == 1) out = drop_dim(out, out->ndim - 1 - (b->ndim != 1));
   mg_release(ua);
   mg_release(ub);
   return out;
 }
+
+mg_tensor *mg_matmul(const mg_tensor *a, const mg_tensor *b) { return matmul("matmul", a, b); }
 
 static int check_ndim(const char *what, const mg_tensor *t, int ndim, const char *which) {
   if (t->ndim != ndim)
@@ -190,7 +195,7 @@ static int check_ndim(const char *what, const mg_tensor *t, int ndim, const char
 mg_tensor *mg_mm(const mg_tensor *a, const mg_tensor *b) {
   if (check_ndim("mm", a, 2, "the first matrix") || check_ndim("mm", b, 2, "the second matrix"))
     return NULL;
-  return mg_matmul(a, b);
+  return matmul("mm", a, b);
 }
 
 mg_tensor *mg_bmm(const mg_tensor *a, const mg_tensor *b) {
@@ -200,18 +205,18 @@ mg_tensor *mg_bmm(const mg_tensor *a, const mg_tensor *b) {
   if (a->size[0] != b->size[0])
     return mg_fail_null("bmm: batch sizes differ in %s and %s", mg_shape_str(3, a->size, b1),
                         mg_shape_str(3, b->size, b2));
-  return mg_matmul(a, b);
+  return matmul("bmm", a, b);
 }
 
 mg_tensor *mg_mv(const mg_tensor *a, const mg_tensor *v) {
   if (check_ndim("mv", a, 2, "the matrix") || check_ndim("mv", v, 1, "the vector")) return NULL;
-  return mg_matmul(a, v);
+  return matmul("mv", a, v);
 }
 
 mg_tensor *mg_dot(const mg_tensor *a, const mg_tensor *b) {
   if (check_ndim("dot", a, 1, "the first vector") || check_ndim("dot", b, 1, "the second vector"))
     return NULL;
-  return mg_matmul(a, b);
+  return matmul("dot", a, b);
 }
 
 mg_tensor *mg_outer(const mg_tensor *a, const mg_tensor *b) {

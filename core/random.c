@@ -31,7 +31,7 @@ static mg_tensor *sample(mg_dtype dtype, int ndim, const int64_t *size, const ch
                          double (*draw)(void)) {
   if (!mg_dtype_is_float(dtype))
     return mg_fail_null("%s: expected a floating-point dtype, got %s", what, mg_dtype_name(dtype));
-  mg_tensor *t = mg_empty(dtype, ndim, size);
+  mg_tensor *t = mg_allocate(what, dtype, ndim, size);
   if (!t) return NULL;
   int64_t n = mg_numel(t);
   if (dtype == MG_FLOAT32) {
@@ -76,7 +76,7 @@ mg_tensor *mg_randint(int64_t low, int64_t high, mg_dtype dtype, int ndim,
   if (high < low)
     return mg_fail_null("randint: expected low <= high, got %lld > %lld", (long long)low,
                         (long long)high);
-  mg_tensor *t = mg_empty(dtype, ndim, size);
+  mg_tensor *t = mg_allocate("randint", dtype, ndim, size);
   if (!t) return NULL;
   uint64_t span = (uint64_t)high - (uint64_t)low + 1; /* 0 means the full 2^64 range */
   uint64_t limit = span ? UINT64_MAX - UINT64_MAX % span : 0;

@@ -135,8 +135,7 @@ mg_tensor *mg_make_view(const mg_tensor *base, int ndim, const int64_t *size,
 
 #define MAX_BYTES ((int64_t)1 << 46) /* 64 TiB: beyond any machine, and far from overflow */
 
-/* A new contiguous, uninitialised tensor; what names the constructor in errors. */
-static mg_tensor *allocate(const char *what, mg_dtype dtype, int ndim, const int64_t *size) {
+mg_tensor *mg_allocate(const char *what, mg_dtype dtype, int ndim, const int64_t *size) {
   char buf[MG_SHAPE_STR];
   if (ndim < 0 || ndim > MG_MAX_DIMS)
     return mg_fail_null("%s: expected at most %d dimensions, got %d", what, MG_MAX_DIMS, ndim);
@@ -164,17 +163,23 @@ static mg_tensor *allocate(const char *what, mg_dtype dtype, int ndim, const int
 }
 
 mg_tensor *mg_empty(mg_dtype dtype, int ndim, const int64_t *size) {
-  return allocate("empty", dtype, ndim, size);
+  return mg_allocate("empty", dtype, ndim, size);
 }
 
 mg_tensor *mg_full(mg_dtype dtype, int ndim, const int64_t *size, double value) {
-  mg_tensor *t = allocate("full", dtype, ndim, size);
+  mg_tensor *t = mg_allocate("full", dtype, ndim, size);
   if (t) mg_fill_(t, value);
   return t;
 }
 
+mg_tensor *mg_ones(mg_dtype dtype, int ndim, const int64_t *size) {
+  mg_tensor *t = mg_allocate("ones", dtype, ndim, size);
+  if (t) mg_fill_(t, 1);
+  return t;
+}
+
 mg_tensor *mg_zeros(mg_dtype dtype, int ndim, const int64_t *size) {
-  mg_tensor *t = allocate("zeros", dtype, ndim, size);
+  mg_tensor *t = mg_allocate("zeros", dtype, ndim, size);
   if (t) memset(mg_data(t), 0, (size_t)mg_numel(t) * mg_dtype_size(dtype));
   return t;
 }
@@ -200,7 +205,7 @@ mg_tensor *mg_arange(double start, double end, double step, mg_dtype dtype) {
   double count = ceil((end - start) / step);
   if (count > 1e15) return mg_fail_null("arange: %g elements is too many", count);
   int64_t n = (int64_t)count;
-  mg_tensor *t = mg_empty(dtype, 1, &n);
+  mg_tensor *t = mg_allocate("arange", dtype, 1, &n);
   if (!t) return NULL;
   char *p = mg_data(t);
   for (int64_t i = 0; i < n; i++) mg_store(dtype, p + i * (int64_t)mg_dtype_size(dtype), start + (double)i * step);
@@ -209,7 +214,7 @@ mg_tensor *mg_arange(double start, double end, double step, mg_dtype dtype) {
 
 mg_tensor *mg_linspace(double start, double end, int64_t steps, mg_dtype dtype) {
   if (steps < 0) return mg_fail_null("linspace: expected steps >= 0, got %lld", (long long)steps);
-  mg_tensor *t = mg_empty(dtype, 1, &steps);
+  mg_tensor *t = mg_allocate("linspace", dtype, 1, &steps);
   if (!t) return NULL;
   char *p = mg_data(t);
   double step = steps > 1 ? (end - start) / (double)(steps - 1) : 0;

@@ -78,6 +78,7 @@ bool mg_same_storage(const mg_tensor *a, const mg_tensor *b);
 /* ---- creation ---------------------------------------------------------------------- */
 mg_tensor *mg_empty(mg_dtype dtype, int ndim, const int64_t *size);
 mg_tensor *mg_zeros(mg_dtype dtype, int ndim, const int64_t *size);
+mg_tensor *mg_ones(mg_dtype dtype, int ndim, const int64_t *size);
 mg_tensor *mg_full(mg_dtype dtype, int ndim, const int64_t *size, double value);
 mg_tensor *mg_scalar(mg_dtype dtype, double value); /* 0-d */
 mg_tensor *mg_wrapped_number(double value, bool integral);

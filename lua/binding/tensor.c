@@ -103,42 +103,24 @@ static int l_tensor(lua_State *L) {
   return mgL_push(L, t);
 }
 
-/* Shared by zeros/ones/empty/rand/randn: sizes from arg 1 on, then an options table. */
-static int sized(lua_State *L, int arg, int64_t *size, int *opts) {
-  int ndim = mgL_check_sizes(L, arg, size);
-  *opts = lua_istable(L, arg) ? arg + 1 : arg + ndim;
-  if (!lua_isnoneornil(L, *opts)) luaL_checktype(L, *opts, LUA_TTABLE);
-  return ndim;
+typedef mg_tensor *(*shape_constructor)(mg_dtype, int, const int64_t *);
+
+/* zeros/ones/empty/rand/randn(sizes... or {sizes} [, opts]); the constructor is upvalue 1. */
+static int sized(lua_State *L) {
+  shape_constructor make = (shape_constructor)lua_touserdata(L, lua_upvalueindex(1));
+  int64_t size[MG_MAX_DIMS];
+  int ndim = mgL_check_sizes(L, 1, size);
+  int opts = lua_istable(L, 1) ? 2 : 1 + ndim;
+  if (!lua_isnoneornil(L, opts)) luaL_checktype(L, opts, LUA_TTABLE);
+  return mgL_push(L, make(mgL_opt_dtype(L, opts, MG_FLOAT32), ndim, size));
 }
 
-static int l_zeros(lua_State *L) {
-  int64_t size[MG_MAX_DIMS];
-  int opts, ndim = sized(L, 1, size, &opts);
-  return mgL_push(L, mg_zeros(mgL_opt_dtype(L, opts, MG_FLOAT32), ndim, size));
-}
-
-static int l_ones(lua_State *L) {
-  int64_t size[MG_MAX_DIMS];
-  int opts, ndim = sized(L, 1, size, &opts);
-  return mgL_push(L, mg_full(mgL_opt_dtype(L, opts, MG_FLOAT32), ndim, size, 1));
-}
-
-static int l_empty(lua_State *L) {
-  int64_t size[MG_MAX_DIMS];
-  int opts, ndim = sized(L, 1, size, &opts);
-  return mgL_push(L, mg_empty(mgL_opt_dtype(L, opts, MG_FLOAT32), ndim, size));
-}
-
-static int l_rand(lua_State *L) {
-  int64_t size[MG_MAX_DIMS];
-  int opts, ndim = sized(L, 1, size, &opts);
-  return mgL_push(L, mg_rand(mgL_opt_dtype(L, opts, MG_FLOAT32), ndim, size));
-}
-
-static int l_randn(lua_State *L) {
-  int64_t size[MG_MAX_DIMS];
-  int opts, ndim = sized(L, 1, size, &opts);
-  return mgL_push(L, mg_randn(mgL_opt_dtype(L, opts, MG_FLOAT32), ndim, size));
+/* zeros_like/ones_like/empty_like/rand_like/randn_like(t [, opts]): shape and (unless opts
+ * says) dtype from t. */
+static int like(lua_State *L) {
+  shape_constructor make = (shape_constructor)lua_touserdata(L, lua_upvalueindex(1));
+  mg_tensor *t = mgL_check(L, 1);
+  return mgL_push(L, make(mgL_opt_dtype(L, 2, t->dtype), t->ndim, t->size));
 }
 
 /* full(sizes, value [, opts]): sizes as a table. */
@@ -194,19 +176,6 @@ static int l_eye(lua_State *L) {
   return mgL_push(L, mg_eye(n, m, mgL_opt_dtype(L, opts, MG_FLOAT32)));
 }
 
-/* The _like forms take their shape and (unless opts says) dtype from a tensor. */
-static int like(lua_State *L, mg_tensor *(*make)(mg_dtype, int, const int64_t *), int opts) {
-  mg_tensor *t = mgL_check(L, 1);
-  return mgL_push(L, make(mgL_opt_dtype(L, opts, t->dtype), t->ndim, t->size));
-}
-static int l_zeros_like(lua_State *L) { return like(L, mg_zeros, 2); }
-static int l_empty_like(lua_State *L) { return like(L, mg_empty, 2); }
-static int l_rand_like(lua_State *L) { return like(L, mg_rand, 2); }
-static int l_randn_like(lua_State *L) { return like(L, mg_randn, 2); }
-static int l_ones_like(lua_State *L) {
-  mg_tensor *t = mgL_check(L, 1);
-  return mgL_push(L, mg_full(mgL_opt_dtype(L, 2, t->dtype), t->ndim, t->size, 1));
-}
 static int l_full_like(lua_State *L) {
   mg_tensor *t = mgL_check(L, 1);
   double v = lua_isboolean(L, 2) ? lua_toboolean(L, 2) : luaL_checknumber(L, 2);
@@ -317,11 +286,15 @@ static int l_totable(lua_State *L) {
 
 /* ---- views ------------------------------------------------------------------------ */
 
+static int64_t check_index(lua_State *L, lua_Integer i, int64_t n, int dim, const char *what,
+                           bool end_ok);
+
 /* view/reshape/expand accept -1 among their sizes, which mgL_check_sizes rejects. */
-static int signed_sizes(lua_State *L, int arg, int64_t *size) {
+static int signed_sizes(lua_State *L, int arg, int64_t *size, const char *what) {
   int tbl = lua_istable(L, arg);
   int n = tbl ? (int)luaL_len(L, arg) : lua_gettop(L) - arg + 1;
-  if (n > MG_MAX_DIMS) return luaL_error(L, "at most %d sizes expected, got %d", MG_MAX_DIMS, n);
+  if (n > MG_MAX_DIMS)
+    return luaL_error(L, "%s: at most %d sizes expected, got %d", what, MG_MAX_DIMS, n);
   for (int i = 0; i < n; i++) {
     if (tbl) lua_geti(L, arg, i + 1);
     else lua_pushvalue(L, arg + i);
@@ -336,14 +309,14 @@ static int signed_sizes(lua_State *L, int arg, int64_t *size) {
 static int l_view(lua_State *L) {
   mg_tensor *t = mgL_check(L, 1);
   int64_t size[MG_MAX_DIMS];
-  int ndim = signed_sizes(L, 2, size);
+  int ndim = signed_sizes(L, 2, size, "view");
   return mgL_push(L, mg_view(t, ndim, size));
 }
 
 static int l_reshape(lua_State *L) {
   mg_tensor *t = mgL_check(L, 1);
   int64_t size[MG_MAX_DIMS];
-  int ndim = signed_sizes(L, 2, size);
+  int ndim = signed_sizes(L, 2, size, "reshape");
   return mgL_push(L, mg_reshape(t, ndim, size));
 }
 
@@ -352,7 +325,7 @@ static int l_expand(lua_State *L) {
   int64_t size[MG_MAX_DIMS];
   mg_tensor *other = mgL_test(L, 2);
   if (other) return mgL_push(L, mg_expand(t, other->ndim, other->size));
-  int ndim = signed_sizes(L, 2, size);
+  int ndim = signed_sizes(L, 2, size, "expand");
   return mgL_push(L, mg_expand(t, ndim, size));
 }
 
@@ -393,16 +366,16 @@ static int l_narrow(lua_State *L) {
   mg_tensor *t = mgL_check(L, 1);
   int dim = mgL_check_dim(L, 2, t->ndim);
   lua_Integer start = luaL_checkinteger(L, 3), length = luaL_checkinteger(L, 4);
-  if (t->ndim > 0 && start < 0) start += t->size[dim] + 1;
-  return mgL_push(L, mg_narrow(t, dim, start - 1, length));
+  if (t->ndim == 0) return luaL_error(L, "narrow: a 0-d tensor cannot be narrowed");
+  return mgL_push(L, mg_narrow(t, dim, check_index(L, start, t->size[dim], dim, "narrow", true), length));
 }
 
 static int l_select(lua_State *L) {
   mg_tensor *t = mgL_check(L, 1);
   int dim = mgL_check_dim(L, 2, t->ndim);
   lua_Integer index = luaL_checkinteger(L, 3);
-  if (t->ndim > 0 && index < 0) index += t->size[dim] + 1;
-  return mgL_push(L, mg_select(t, dim, index - 1));
+  if (t->ndim == 0) return luaL_error(L, "select: a 0-d tensor has nothing to select");
+  return mgL_push(L, mg_select(t, dim, check_index(L, index, t->size[dim], dim, "select", false)));
 }
 
 static int l_squeeze(lua_State *L) {
@@ -486,58 +459,62 @@ static int l_stack(lua_State *L) { return join(L, mg_stack, 1); }
 
 /* ---- t[i], t[{...}] and assignment through them ----------------------------------- */
 
-/* Applies one Torch7-style slice entry to *t along *dim (number: select; {}: all; {a,b}:
- * inclusive range; {a}: range of one). */
-static void apply_entry(lua_State *L, int entry, mg_tensor **t, int *dim) {
-  mg_tensor *cur = *t, *next = NULL;
-  if (*dim >= cur->ndim) {
-    mg_release(cur);
-    luaL_error(L, "index: too many indices for a tensor of %d dimensions", cur->ndim);
-  }
-  int64_t n = cur->size[*dim];
-  if (lua_type(L, entry) == LUA_TNUMBER) {
-    lua_Integer i = lua_tointeger(L, entry);
-    if (i < 0) i += n + 1;
-    next = mg_select(cur, *dim, i - 1);
-  } else if (lua_istable(L, entry)) {
-    lua_Integer len = luaL_len(L, entry), a = 1, b = n;
-    if (len >= 1) lua_geti(L, entry, 1), a = lua_tointeger(L, -1), lua_pop(L, 1);
-    if (len >= 2) lua_geti(L, entry, 2), b = lua_tointeger(L, -1), lua_pop(L, 1);
-    else if (len == 1) b = a < 0 ? a + n + 1 : a;
-    if (a < 0) a += n + 1;
-    if (b < 0) b += n + 1;
-    if (a < 1 || b > n || b < a - 1) {
-      mg_release(cur);
-      luaL_error(L, "index: range {%d,%d} is out of bounds for dimension %d of size %d",
-                 (int)a, (int)b, *dim + 1, (int)n);
-    }
-    next = mg_narrow(cur, *dim, a - 1, b - a + 1);
-    (*dim)++;
-  } else {
-    mg_release(cur);
-    luaL_error(L, "index: expected a number or a table in the index, got %s",
-               luaL_typename(L, entry));
-  }
-  mg_release(cur);
-  if (!next) mgL_error(L);
-  *t = next;
+/* A Lua index into a dim of size n (1-based, or negative from the end) made 0-based; the
+ * error shows the index as the user wrote it. end_ok admits n + 1 (an empty range's start). */
+static int64_t check_index(lua_State *L, lua_Integer i, int64_t n, int dim, const char *what,
+                           bool end_ok) {
+  if (i == 0 || i < -n || i > n + (end_ok ? 1 : 0))
+    luaL_error(L, "%s: index %I is out of range for dimension %d of size %I", what, i, dim + 1,
+               (lua_Integer)n);
+  return i < 0 ? i + n : i - 1;
 }
 
-/* The view t[key] for a number or table key (a new reference). */
-static mg_tensor *index_view(lua_State *L, mg_tensor *t, int key) {
-  int dim = 0;
-  mg_tensor *v = mg_retain(t);
+static lua_Integer integer_entry(lua_State *L, int idx) {
+  int isint;
+  lua_Integer i = lua_tointegerx(L, idx, &isint);
+  if (!isint)
+    luaL_error(L, "index: expected integer indices, got %s", luaL_tolstring(L, idx, NULL));
+  return i;
+}
+
+/* Pushes the view t[key] for a number key (select along dim 1) or a Torch7 table key:
+ * per dim, a number selects, {} keeps all, {a, b} keeps the inclusive range, {a} one. The
+ * view being built lives on the stack, so an error half-way frees it. */
+static void push_index_view(lua_State *L, mg_tensor *t, int key) {
   if (lua_type(L, key) == LUA_TNUMBER) {
-    apply_entry(L, key, &v, &dim);
-    return v;
+    if (t->ndim == 0) luaL_error(L, "index: a 0-d tensor cannot be indexed (use item())");
+    mgL_push(L, mg_select(t, 0, check_index(L, integer_entry(L, key), t->size[0], 0, "index", false)));
+    return;
   }
-  lua_Integer n = luaL_len(L, key);
-  for (lua_Integer i = 1; i <= n; i++) {
-    lua_geti(L, key, i);
-    apply_entry(L, lua_gettop(L), &v, &dim);
+  lua_Integer entries = luaL_len(L, key);
+  mgL_push(L, mg_retain(t));
+  int slot = lua_gettop(L), dim = 0;
+  for (lua_Integer e = 1; e <= entries; e++) {
+    mg_tensor *cur = mgL_check(L, slot), *next = NULL;
+    if (dim >= cur->ndim)
+      luaL_error(L, "index: too many indices (%I) for a tensor of %d dimensions", entries, t->ndim);
+    int64_t n = cur->size[dim];
+    int type = lua_geti(L, key, e);
+    if (type == LUA_TNUMBER) {
+      next = mg_select(cur, dim, check_index(L, integer_entry(L, -1), n, dim, "index", false));
+    } else if (type == LUA_TTABLE) {
+      lua_Integer len = luaL_len(L, -1), a = 1, b = n;
+      if (len >= 1) lua_geti(L, -1, 1), a = integer_entry(L, -1), lua_pop(L, 1);
+      if (len >= 2) lua_geti(L, -1, 2), b = integer_entry(L, -1), lua_pop(L, 1);
+      else if (len == 1) b = a;
+      lua_Integer first = a < 0 ? a + n + 1 : a, last = b < 0 ? b + n + 1 : b;
+      if (first < 1 || first > n + 1 || last > n || last < first - 1)
+        luaL_error(L, "index: range {%I,%I} is out of bounds for dimension %d of size %I", a, b,
+                   dim + 1, (lua_Integer)n);
+      next = mg_narrow(cur, dim, first - 1, last - first + 1);
+      dim++;
+    } else {
+      luaL_error(L, "index: expected a number or a table in the index, got %s", luaL_typename(L, -1));
+    }
     lua_pop(L, 1);
+    mgL_push(L, next);
+    lua_replace(L, slot);
   }
-  return v;
 }
 
 static int l_index(lua_State *L) {
@@ -553,12 +530,11 @@ static int l_index(lua_State *L) {
     else lua_pushnil(L);
     return 1;
   }
-  if (type == LUA_TNUMBER && t->ndim == 0)
-    return luaL_error(L, "index: a 0-d tensor cannot be indexed (use item())");
   if (type != LUA_TNUMBER && type != LUA_TTABLE)
     return luaL_error(L, "index: expected a number, a table or a method name, got %s",
                       luaL_typename(L, 2));
-  return mgL_push(L, index_view(L, t, 2));
+  push_index_view(L, t, 2);
+  return 1;
 }
 
 static int l_newindex(lua_State *L) {
@@ -570,10 +546,10 @@ static int l_newindex(lua_State *L) {
   if (!src && lua_type(L, 3) != LUA_TNUMBER && lua_type(L, 3) != LUA_TBOOLEAN)
     return luaL_error(L, "index assignment: expected a tensor or a number, got %s",
                       luaL_typename(L, 3));
-  mg_tensor *v = index_view(L, t, 2);
+  push_index_view(L, t, 2);
+  mg_tensor *v = mgL_check(L, -1);
   int rc = src ? mg_copy_(v, src)
                : mg_fill_(v, lua_isboolean(L, 3) ? lua_toboolean(L, 3) : lua_tonumber(L, 3));
-  mg_release(v);
   return rc ? mgL_error(L) : 0;
 }
 
@@ -586,11 +562,8 @@ static int l_gc(lua_State *L) {
 
 void mgL_open_tensor(lua_State *L, int methods, int module) {
   static const luaL_Reg functions[] = {
-      {"tensor", l_tensor}, {"zeros", l_zeros}, {"ones", l_ones}, {"empty", l_empty},
-      {"full", l_full}, {"rand", l_rand}, {"randn", l_randn}, {"randint", l_randint},
-      {"arange", l_arange}, {"linspace", l_linspace}, {"eye", l_eye},
-      {"zeros_like", l_zeros_like}, {"ones_like", l_ones_like}, {"full_like", l_full_like},
-      {"empty_like", l_empty_like}, {"rand_like", l_rand_like}, {"randn_like", l_randn_like},
+      {"tensor", l_tensor}, {"full", l_full}, {"randint", l_randint}, {"arange", l_arange},
+      {"linspace", l_linspace}, {"eye", l_eye}, {"full_like", l_full_like},
       {"randint_like", l_randint_like}, {"manual_seed", l_manual_seed}, {"cat", l_cat},
       {"stack", l_stack}, {NULL, NULL}};
   static const luaL_Reg meths[] = {
@@ -603,6 +576,20 @@ void mgL_open_tensor(lua_State *L, int methods, int module) {
       {"clone", l_clone}, {"copy_", l_copy_}, {"fill_", l_fill_}, {"zero_", l_zero_},
       {"to", l_to}, {"float", l_float}, {"double", l_double}, {"long", l_long},
       {"bool", l_bool}, {NULL, NULL}};
+  static const struct {
+    const char *name, *like_name;
+    shape_constructor make;
+  } constructors[] = {{"zeros", "zeros_like", mg_zeros}, {"ones", "ones_like", mg_ones},
+                      {"empty", "empty_like", mg_empty}, {"rand", "rand_like", mg_rand},
+                      {"randn", "randn_like", mg_randn}};
+  for (size_t i = 0; i < sizeof constructors / sizeof *constructors; i++) {
+    lua_pushlightuserdata(L, (void *)constructors[i].make);
+    lua_pushcclosure(L, sized, 1);
+    lua_setfield(L, module, constructors[i].name);
+    lua_pushlightuserdata(L, (void *)constructors[i].make);
+    lua_pushcclosure(L, like, 1);
+    lua_setfield(L, module, constructors[i].like_name);
+  }
   lua_pushvalue(L, module);
   luaL_setfuncs(L, functions, 0);
   lua_pop(L, 1);

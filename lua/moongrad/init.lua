@@ -17,12 +17,14 @@ function Tensor.split(t, size, dim)
   dim = dim or 1
   local n, pieces, at = t:size(dim), {}, 1
   if type(size) == 'table' then
+    local total = 0
+    for _, s in ipairs(size) do total = total + s end
+    if total ~= n then
+      error(string.format('split: sizes add up to %d but dimension %d has size %d', total, dim, n), 2)
+    end
     for _, s in ipairs(size) do
       pieces[#pieces + 1] = t:narrow(dim, at, s)
       at = at + s
-    end
-    if at ~= n + 1 then
-      error(string.format('split: sizes add up to %d but dimension %d has size %d', at - 1, dim, n), 2)
     end
     return pieces
   end
