@@ -230,8 +230,9 @@ mg_tensor *mg_eye(int64_t n, int64_t m, mg_dtype dtype) {
   if (n < 0 || m < 0)
     return mg_fail_null("eye: sizes must be non-negative, got %lld x %lld", (long long)n, (long long)m);
   int64_t size[2] = {n, m};
-  mg_tensor *t = mg_zeros(dtype, 2, size);
+  mg_tensor *t = mg_allocate("eye", dtype, 2, size);
   if (!t) return NULL;
+  memset(mg_data(t), 0, (size_t)(n * m) * mg_dtype_size(dtype));
   char *p = mg_data(t);
   for (int64_t i = 0; i < n && i < m; i++)
     mg_store(dtype, p + (i * m + i) * (int64_t)mg_dtype_size(dtype), 1);
