@@ -44,7 +44,7 @@ local function number_format(values, dtype)
   local fmt
   if integral and maxabs < 1e8 then
     fmt = '%.0f'
-  elseif maxabs >= 1e5 or minabs < 1e-4 then
+  elseif maxabs >= 1e5 or minabs < 1e-4 or maxabs / minabs > 1e3 then
     fmt = '%.4e'
   else
     fmt = '%.4f'

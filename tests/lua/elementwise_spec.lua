@@ -2,56 +2,7 @@
 -- non-contiguous inputs, every dtype, empty and large tensors.
 -- Reference values are by hand, or recorded from NumPy 1.24 (float64) where marked.
 local mg = require 'moongrad'
-
--- ---- helpers ----------------------------------------------------------------------------
-
-local function mismatch(actual, expected, rtol, atol, path)
-  if type(expected) == 'table' then
-    if type(actual) ~= 'table' then
-      return string.format('%s: expected a table, got %s', path, tostring(actual))
-    end
-    if #actual ~= #expected then
-      return string.format('%s: expected %d entries, got %d', path, #expected, #actual)
-    end
-    for i = 1, #expected do
-      local m = mismatch(actual[i], expected[i], rtol, atol, path .. '[' .. i .. ']')
-      if m then return m end
-    end
-    return nil
-  elseif type(expected) == 'number' then
-    if type(actual) ~= 'number' then
-      return string.format('%s: expected %.9g, got %s', path, expected, tostring(actual))
-    end
-    if expected ~= expected then
-      if actual ~= actual then return nil end
-    elseif actual == expected or math.abs(actual - expected) <= atol + rtol * math.abs(expected) then
-      return nil
-    end
-    return string.format('%s: expected %.17g, got %.17g', path, expected, actual)
-  end
-  if actual ~= expected then
-    return string.format('%s: expected %s, got %s', path, tostring(expected), tostring(actual))
-  end
-end
-
--- Float32 tolerance (~1e-6 relative) by default.
-local function assert_close(actual, expected, rtol, atol)
-  if mg.is_tensor(actual) then actual = actual:totable() end
-  if mg.is_tensor(expected) then expected = expected:totable() end
-  local m = mismatch(actual, expected, rtol or 1e-6, atol or 1e-7, 'value')
-  assert.is_true(m == nil, m)
-end
-
-local function assert_error_with(f, ...)
-  local ok, err = pcall(f)
-  assert.is_false(ok, 'expected an error')
-  err = tostring(err)
-  for _, needle in ipairs({...}) do
-    assert.is_truthy(string.find(err, needle, 1, true),
-                     string.format('error %q does not mention %q', err, needle))
-  end
-  return err
-end
+local h = require 'tests.lua.helpers'
 
 local NAN, INF = 0 / 0, math.huge
 
@@ -73,11 +24,11 @@ describe('binary ops on values', function()
 
   it('div and pow', function()
     -- NumPy: a / b and a ** b in float64
-    assert_close(a:div(b), {0.75, -0.5, -6.0, 0.08333333333333333})
-    assert_close(a / b, {0.75, -0.5, -6.0, 0.08333333333333333})
-    assert_close(a:pow(b), {2.25, 16.0, 0.5773502691896257, 0.015625})
-    assert_close(a ^ b, {2.25, 16.0, 0.5773502691896257, 0.015625})
-    assert_close(mg.tensor{1, -1, 0} / 0, {INF, -INF, NAN})
+    h.assert_close(a:div(b), {0.75, -0.5, -6.0, 0.08333333333333333})
+    h.assert_close(a / b, {0.75, -0.5, -6.0, 0.08333333333333333})
+    h.assert_close(a:pow(b), {2.25, 16.0, 0.5773502691896257, 0.015625})
+    h.assert_close(a ^ b, {2.25, 16.0, 0.5773502691896257, 0.015625})
+    h.assert_close(mg.tensor{1, -1, 0} / 0, {INF, -INF, NAN})
   end)
 
   it('maximum and minimum', function()
@@ -89,13 +40,13 @@ describe('binary ops on values', function()
   it('maximum and minimum propagate NaN from either side', function()
     local x = mg.tensor{NAN, 1, NAN, -INF}
     local y = mg.tensor{1, NAN, NAN, 2}
-    assert_close(x:maximum(y), {NAN, NAN, NAN, 2})
-    assert_close(x:minimum(y), {NAN, NAN, NAN, -INF})
-    assert_close(y:maximum(x), {NAN, NAN, NAN, 2})
-    assert_close(y:minimum(x), {NAN, NAN, NAN, -INF})
+    h.assert_close(x:maximum(y), {NAN, NAN, NAN, 2})
+    h.assert_close(x:minimum(y), {NAN, NAN, NAN, -INF})
+    h.assert_close(y:maximum(x), {NAN, NAN, NAN, 2})
+    h.assert_close(y:minimum(x), {NAN, NAN, NAN, -INF})
     local xd, yd = x:double(), y:double()
-    assert_close(xd:maximum(yd), {NAN, NAN, NAN, 2})
-    assert_close(yd:minimum(xd), {NAN, NAN, NAN, -INF})
+    h.assert_close(xd:maximum(yd), {NAN, NAN, NAN, 2})
+    h.assert_close(yd:minimum(xd), {NAN, NAN, NAN, -INF})
   end)
 
   it('comparisons return bool', function()
@@ -161,26 +112,26 @@ describe('unary ops on values', function()
     for _, op in ipairs({'exp', 'sin', 'cos', 'tanh', 'sigmoid'}) do
       local r = x[op](x)
       assert.are.equal('float32', r.dtype)
-      assert_close(r, ref[op])
-      assert_close(mg[op](x), ref[op])
+      h.assert_close(r, ref[op])
+      h.assert_close(mg[op](x), ref[op])
       local d = x:double()[op](x:double())
       assert.are.equal('float64', d.dtype)
-      assert_close(d, ref[op], 1e-14, 1e-16)
+      h.assert_close(d, ref[op], 1e-14, 1e-16)
     end
   end)
 
   it('log, log1p, sqrt, rsqrt match NumPy in float32 and float64', function()
     for _, op in ipairs({'log', 'log1p', 'sqrt', 'rsqrt'}) do
-      assert_close(pos[op](pos), ref[op])
-      assert_close(pos:double()[op](pos:double()), ref[op], 1e-14, 1e-16)
+      h.assert_close(pos[op](pos), ref[op])
+      h.assert_close(pos:double()[op](pos:double()), ref[op], 1e-14, 1e-16)
     end
   end)
 
   it('log, sqrt and rsqrt at the edges of their domain', function()
-    assert_close(mg.tensor{0, -1}:log(), {-INF, NAN})
-    assert_close(mg.tensor{0, -1}:sqrt(), {0, NAN})
-    assert_close(mg.tensor{0}:rsqrt(), {INF})
-    assert_close(mg.tensor{-1}:log1p(), {-INF})
+    h.assert_close(mg.tensor{0, -1}:log(), {-INF, NAN})
+    h.assert_close(mg.tensor{0, -1}:sqrt(), {0, NAN})
+    h.assert_close(mg.tensor{0}:rsqrt(), {INF})
+    h.assert_close(mg.tensor{-1}:log1p(), {-INF})
   end)
 
   it('neg, abs, sign, relu', function()
@@ -231,7 +182,7 @@ describe('clamp', function()
     local i = mg.tensor({-5, 0, 5}, {dtype = 'int64'}):clamp(-1, 2)
     assert.are.equal('int64', i.dtype)
     assert.are.same({-1, 0, 2}, i:totable())
-    assert_close(mg.tensor{NAN, 3}:clamp(0, 1), {NAN, 1})
+    h.assert_close(mg.tensor{NAN, 3}:clamp(0, 1), {NAN, 1})
   end)
 
   it('clamp_ works in place and returns the tensor', function()
@@ -333,7 +284,7 @@ describe('operators with Lua numbers', function()
     assert.are.same({2, 1, 0.5}, (2 / t):totable())
     assert.are.same({1, 4, 16}, (t ^ 2):totable())
     assert.are.same({2, 4, 16}, (2 ^ t):totable())
-    assert_close(t ^ 0.5, {1, math.sqrt(2), 2})
+    h.assert_close(t ^ 0.5, {1, math.sqrt(2), 2})
     assert.are.same({-1, -2, -4}, (-t):totable())
     assert.are.same({-1, -2, -4}, mg.neg(t):totable())
   end)
@@ -349,7 +300,7 @@ describe('operators with Lua numbers', function()
 
   it('chains like ordinary arithmetic', function()
     -- (t * 2 + 1) / (t - 0.5) = {3/0.5, 5/1.5, 9/3.5}
-    assert_close((t * 2 + 1) / (t - 0.5), {6, 5 / 1.5, 9 / 3.5})
+    h.assert_close((t * 2 + 1) / (t - 0.5), {6, 5 / 1.5, 9 / 3.5})
   end)
 end)
 
@@ -422,7 +373,7 @@ describe('dtype promotion', function()
 
   it('unary float functions of integers give float32; sign/abs/neg/relu keep the dtype', function()
     assert.are.equal('float32', i64:exp().dtype)
-    assert_close(i64:exp(), {math.exp(1), math.exp(2), math.exp(3)})
+    h.assert_close(i64:exp(), {math.exp(1), math.exp(2), math.exp(3)})
     assert.are.equal('float32', i64:sqrt().dtype)
     assert.are.equal('int64', i64:abs().dtype)
     assert.are.equal('int64', i64:sign().dtype)
@@ -458,7 +409,7 @@ describe('in-place ops', function()
     assert.is_true(rawequal(t:neg_(), t))
     assert.are.same({-3.0625, -1, -5}, t:totable())
     t:abs_():sqrt_()
-    assert_close(t, {1.75, 1, math.sqrt(5)})
+    h.assert_close(t, {1.75, 1, math.sqrt(5)})
   end)
 
   it('unary in-place forms match their out-of-place results', function()
@@ -503,15 +454,15 @@ describe('in-place ops', function()
     a:narrow(2, 2, 1):add_(10)
     assert.are.same({{0, 12, 4}, {6, 18, 10}}, a:totable())
     a[2]:exp_()
-    assert_close(a, {{0, 12, 4}, {math.exp(6), math.exp(18), math.exp(10)}})
+    h.assert_close(a, {{0, 12, 4}, {math.exp(6), math.exp(18), math.exp(10)}})
   end)
 
   it('an int64 tensor cannot take a float result, and is left unchanged', function()
     local i = mg.tensor({1, 2, 3}, {dtype = 'int64'})
-    assert_error_with(function() return i:mul_(2.5) end, 'mul', 'float32', 'int64')
-    assert_error_with(function() return i:div_(2) end, 'div', 'int64')
-    assert_error_with(function() return i:exp_() end, 'exp', 'int64')
-    assert_error_with(function() return i:add_(mg.tensor{0.5, 0.5, 0.5}) end, 'add', 'int64')
+    h.assert_error_with(function() return i:mul_(2.5) end, 'mul', 'float32', 'int64')
+    h.assert_error_with(function() return i:div_(2) end, 'div', 'int64')
+    h.assert_error_with(function() return i:exp_() end, 'exp', 'int64')
+    h.assert_error_with(function() return i:add_(mg.tensor{0.5, 0.5, 0.5}) end, 'add', 'int64')
     assert.are.same({1, 2, 3}, i:totable())
     i:add_(2) -- an integer result is fine
     assert.are.same({3, 4, 5}, i:totable())
@@ -519,7 +470,7 @@ describe('in-place ops', function()
 
   it('a bool tensor takes only bool results', function()
     local b = mg.tensor{true, false}
-    assert_error_with(function() return b:add_(1) end, 'add', 'bool')
+    h.assert_error_with(function() return b:add_(1) end, 'add', 'bool')
     assert.are.same({true, false}, b:totable())
     b:logical_or_(mg.tensor{false, true})
     assert.are.same({true, true}, b:totable())
@@ -530,15 +481,15 @@ describe('in-place ops', function()
   it('an expanded tensor cannot be written', function()
     local base = mg.tensor{{1}, {2}}
     local e = base:expand(2, 3)
-    assert_error_with(function() return e:add_(1) end, 'add', 'expanded')
-    assert_error_with(function() return e:exp_() end, 'exp', 'expanded')
-    assert_error_with(function() return e:clamp_(0, 1) end, 'clamp', 'expanded')
+    h.assert_error_with(function() return e:add_(1) end, 'add', 'expanded')
+    h.assert_error_with(function() return e:exp_() end, 'exp', 'expanded')
+    h.assert_error_with(function() return e:clamp_(0, 1) end, 'clamp', 'expanded')
     assert.are.same({{1}, {2}}, base:totable())
   end)
 
   it('the result must have the tensor\'s shape', function()
     local t = mg.tensor{1, 2, 3}
-    assert_error_with(function() return t:add_(mg.zeros(2, 3)) end, 'add', '{2,3}', '{3}')
+    h.assert_error_with(function() return t:add_(mg.zeros(2, 3)) end, 'add', '{2,3}', '{3}')
     assert.are.same({1, 2, 3}, t:totable())
   end)
 end)
@@ -556,7 +507,7 @@ describe('non-contiguous inputs', function()
     assert.are.same((ac + 1):totable(), (at + 1):totable())
     assert.are.same((ac * ac):totable(), (at * at):totable())
     assert.are.same((ac - ac:exp()):totable(), (at - at:exp()):totable())
-    assert_close(at:exp(), ac:exp())
+    h.assert_close(at:exp(), ac:exp())
     -- closed form of (at + 1)[i][j] = (j-1)*4 + (i-1) + 1
     local v = (at + 1):totable()
     for i = 1, 4 do
@@ -587,9 +538,9 @@ describe('non-contiguous inputs', function()
     local e = mg.tensor{{1}, {2}, {3}}:expand(3, 4)
     assert.are.same({{1, 2, 3, 4}, {6, 7, 8, 9}, {11, 12, 13, 14}}, (a + e):totable())
     assert.are.same({{2, 2, 2, 2}, {4, 4, 4, 4}, {6, 6, 6, 6}}, (e + e):totable())
-    assert_close(e:exp(), {{math.exp(1), math.exp(1), math.exp(1), math.exp(1)},
-                           {math.exp(2), math.exp(2), math.exp(2), math.exp(2)},
-                           {math.exp(3), math.exp(3), math.exp(3), math.exp(3)}})
+    h.assert_close(e:exp(), {{math.exp(1), math.exp(1), math.exp(1), math.exp(1)},
+                             {math.exp(2), math.exp(2), math.exp(2), math.exp(2)},
+                             {math.exp(3), math.exp(3), math.exp(3), math.exp(3)}})
   end)
 
   it('permuted 3-D inputs', function()
@@ -701,7 +652,7 @@ describe('large tensors', function()
     local x = mg.arange(0, n):double() * 1e-4
     local s = x:sin():totable()
     for _, i in ipairs({1, 2, 77777, 150001, 299999, n}) do
-      assert_close(s[i], math.sin((i - 1) * 1e-4), 1e-14, 1e-16)
+      h.assert_close(s[i], math.sin((i - 1) * 1e-4), 1e-14, 1e-16)
     end
     local m = mg.arange(0, n):view(600, 500) + mg.arange(0, 500) -- int64, {600,500}
     assert.are.equal((599 * 500 + 499) + 499, m[{600, 500}]:item())

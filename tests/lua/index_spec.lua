@@ -1,20 +1,9 @@
 -- Indexing from Lua: index_select, gather, scatter_add(_), masked_fill(_) and one_hot, with
 -- 1-based dims and indices. Expected values are worked out by hand in the comments.
 local mg = require 'moongrad'
+local h = require 'tests.lua.helpers'
 
 local function idx(list) return mg.tensor(list, {dtype = 'int64'}) end
-
--- The error message of f, which must fail; each needle must appear in it (plain).
-local function assert_error_with(f, ...)
-  local ok, err = pcall(f)
-  assert.is_false(ok, 'expected an error')
-  err = tostring(err)
-  for _, needle in ipairs({...}) do
-    assert.is_truthy(string.find(err, needle, 1, true),
-                     string.format('error %q does not mention %q', err, needle))
-  end
-  return err
-end
 
 describe('index_select', function()
   local t = mg.tensor{{1, 2, 3}, {4, 5, 6}, {7, 8, 9}}
@@ -46,14 +35,14 @@ describe('index_select', function()
   end)
 
   it('rejects bad indices and arguments, naming the function', function()
-    assert_error_with(function() t:index_select(1, idx{1, 4}) end, 'index_select', '4')
-    assert_error_with(function() t:index_select(2, idx{0}) end, 'index_select', '0')
-    assert_error_with(function() t:index_select(1, mg.tensor{1, 2}) end, 'index_select',
-                      'int64', 'float32')
-    assert_error_with(function() t:index_select(1, {1, 2}) end, "'index_select'", 'tensor')
-    assert_error_with(function() t:index_select('x', idx{1}) end, "'index_select'")
-    assert_error_with(function() t:index_select(3, idx{1}) end, 'index_select', 'dimension')
-    assert_error_with(function() t:index_select(1, idx{{1, 2}}) end, 'index_select', '1-D')
+    h.assert_error_with(function() t:index_select(1, idx{1, 4}) end, 'index_select', '4')
+    h.assert_error_with(function() t:index_select(2, idx{0}) end, 'index_select', '0')
+    h.assert_error_with(function() t:index_select(1, mg.tensor{1, 2}) end, 'index_select',
+                        'int64', 'float32')
+    h.assert_error_with(function() t:index_select(1, {1, 2}) end, "'index_select'", 'tensor')
+    h.assert_error_with(function() t:index_select('x', idx{1}) end, "'index_select'")
+    h.assert_error_with(function() t:index_select(3, idx{1}) end, 'index_select', 'dimension')
+    h.assert_error_with(function() t:index_select(1, idx{{1, 2}}) end, 'index_select', '1-D')
   end)
 end)
 
@@ -78,12 +67,12 @@ describe('gather', function()
   end)
 
   it('rejects bad indices and arguments, naming the function', function()
-    assert_error_with(function() t:gather(2, idx{{1, 3}}) end, 'gather', '3')
-    assert_error_with(function() t:gather(2, mg.tensor{{1}}) end, 'gather', 'int64')
-    assert_error_with(function() t:gather(2, idx{1, 2}) end, 'gather', 'dimensions')
-    assert_error_with(function() t:gather(2, idx{{1}, {1}, {1}}) end, 'gather', 'larger')
-    assert_error_with(function() t:gather(2, 'x') end, "'gather'", 'tensor')
-    assert_error_with(function() t:gather(nil, idx{{1}}) end, "'gather'")
+    h.assert_error_with(function() t:gather(2, idx{{1, 3}}) end, 'gather', '3')
+    h.assert_error_with(function() t:gather(2, mg.tensor{{1}}) end, 'gather', 'int64')
+    h.assert_error_with(function() t:gather(2, idx{1, 2}) end, 'gather', 'dimensions')
+    h.assert_error_with(function() t:gather(2, idx{{1}, {1}, {1}}) end, 'gather', 'larger')
+    h.assert_error_with(function() t:gather(2, 'x') end, "'gather'", 'tensor')
+    h.assert_error_with(function() t:gather(nil, idx{{1}}) end, "'gather'")
   end)
 end)
 
@@ -115,17 +104,17 @@ describe('scatter_add', function()
   it('rejects bad input and leaves the tensor unchanged', function()
     local t = mg.tensor{{1, 2}, {3, 4}}
     local src = mg.tensor{{10, 20}, {30, 40}}
-    assert_error_with(function() t:scatter_add_(1, idx{{1, 3}}, src) end, 'scatter_add_', '3')
-    assert_error_with(function() t:scatter_add_(1, mg.tensor{{1, 1}}, src) end, 'scatter_add_',
-                      'int64')
-    assert_error_with(function() t:scatter_add_(1, idx{{1, 1}}, src:double()) end, 'scatter_add_',
-                      'float64')
-    assert_error_with(function() t:scatter_add_(1, idx{{1, 1}}, 5) end, "'scatter_add_'", 'tensor')
-    assert_error_with(function() t:scatter_add(1, idx{{1, 2, 1}}, src) end, 'scatter_add', 'larger')
-    assert_error_with(function() t:scatter_add_(1, idx{{1, 1}}, 'x') end, "'scatter_add_'")
+    h.assert_error_with(function() t:scatter_add_(1, idx{{1, 3}}, src) end, 'scatter_add_', '3')
+    h.assert_error_with(function() t:scatter_add_(1, mg.tensor{{1, 1}}, src) end, 'scatter_add_',
+                        'int64')
+    h.assert_error_with(function() t:scatter_add_(1, idx{{1, 1}}, src:double()) end, 'scatter_add_',
+                        'float64')
+    h.assert_error_with(function() t:scatter_add_(1, idx{{1, 1}}, 5) end, "'scatter_add_'", 'tensor')
+    h.assert_error_with(function() t:scatter_add(1, idx{{1, 2, 1}}, src) end, 'scatter_add', 'larger')
+    h.assert_error_with(function() t:scatter_add_(1, idx{{1, 1}}, 'x') end, "'scatter_add_'")
     local e = t:expand(2, 2, 2)
-    assert_error_with(function() e:scatter_add_(1, idx{{{1, 1}}}, mg.ones(1, 1, 2)) end,
-                      'scatter_add_', 'expanded')
+    h.assert_error_with(function() e:scatter_add_(1, idx{{{1, 1}}}, mg.ones(1, 1, 2)) end,
+                        'scatter_add_', 'expanded')
     assert.are.same({{1, 2}, {3, 4}}, t:totable())
   end)
 end)
@@ -165,16 +154,16 @@ describe('masked_fill', function()
 
   it('rejects bad masks and values, naming the function', function()
     local u = mg.tensor{1, 2, 3}
-    assert_error_with(function() u:masked_fill(mg.tensor{1, 0, 1}, 0) end, 'masked_fill', 'bool')
-    assert_error_with(function() u:masked_fill(mg.tensor{true, false}, 0) end, 'masked_fill')
-    assert_error_with(function() u:masked_fill_(mg.tensor{{true}, {false}}, 0) end, 'masked_fill_')
+    h.assert_error_with(function() u:masked_fill(mg.tensor{1, 0, 1}, 0) end, 'masked_fill', 'bool')
+    h.assert_error_with(function() u:masked_fill(mg.tensor{true, false}, 0) end, 'masked_fill')
+    h.assert_error_with(function() u:masked_fill_(mg.tensor{{true}, {false}}, 0) end, 'masked_fill_')
     -- Lua counts a method's arguments after self
-    assert_error_with(function() u:masked_fill(mg.tensor{true, false, true}, 'x') end,
-                      "bad argument #2 to 'masked_fill'", 'number expected')
-    assert_error_with(function() mg.masked_fill(u, mg.tensor{true, false, true}, 'x') end,
-                      "bad argument #3 to 'masked_fill'", 'number expected')
-    assert_error_with(function() u:masked_fill({true, false, true}, 0) end,
-                      "bad argument #1 to 'masked_fill'", 'tensor expected')
+    h.assert_error_with(function() u:masked_fill(mg.tensor{true, false, true}, 'x') end,
+                        "bad argument #2 to 'masked_fill'", 'number expected')
+    h.assert_error_with(function() mg.masked_fill(u, mg.tensor{true, false, true}, 'x') end,
+                        "bad argument #3 to 'masked_fill'", 'number expected')
+    h.assert_error_with(function() u:masked_fill({true, false, true}, 0) end,
+                        "bad argument #1 to 'masked_fill'", 'tensor expected')
     assert.are.same({1, 2, 3}, u:totable())
   end)
 end)
@@ -198,11 +187,11 @@ describe('one_hot', function()
   end)
 
   it('rejects bad classes and arguments, naming the function', function()
-    assert_error_with(function() idx{1, 4}:one_hot(3) end, 'one_hot', '4')
-    assert_error_with(function() idx{0}:one_hot() end, 'one_hot', '0')
-    assert_error_with(function() mg.tensor{1, 2}:one_hot(2) end, 'one_hot', 'int64')
-    assert_error_with(function() idx{1}:one_hot('x') end, "bad argument #1 to 'one_hot'")
-    assert_error_with(function() mg.one_hot(idx{1}, 'x') end, "bad argument #2 to 'one_hot'")
-    assert_error_with(function() mg.one_hot('x') end, "'one_hot'")
+    h.assert_error_with(function() idx{1, 4}:one_hot(3) end, 'one_hot', '4')
+    h.assert_error_with(function() idx{0}:one_hot() end, 'one_hot', '0')
+    h.assert_error_with(function() mg.tensor{1, 2}:one_hot(2) end, 'one_hot', 'int64')
+    h.assert_error_with(function() idx{1}:one_hot('x') end, "bad argument #1 to 'one_hot'")
+    h.assert_error_with(function() mg.one_hot(idx{1}, 'x') end, "bad argument #2 to 'one_hot'")
+    h.assert_error_with(function() mg.one_hot('x') end, "'one_hot'")
   end)
 end)

@@ -2,55 +2,9 @@
 -- addmm. Small cases are checked against hand values or a plain triple loop in Lua over
 -- integer-valued inputs (exact); a 64x64 product against values recorded from NumPy.
 local mg = require 'moongrad'
+local h = require 'tests.lua.helpers'
 
 -- ---- helpers ----------------------------------------------------------------------------
-
-local function mismatch(actual, expected, rtol, atol, path)
-  if type(expected) == 'table' then
-    if type(actual) ~= 'table' then
-      return string.format('%s: expected a table, got %s', path, tostring(actual))
-    end
-    if #actual ~= #expected then
-      return string.format('%s: expected %d entries, got %d', path, #expected, #actual)
-    end
-    for i = 1, #expected do
-      local m = mismatch(actual[i], expected[i], rtol, atol, path .. '[' .. i .. ']')
-      if m then return m end
-    end
-    return nil
-  elseif type(expected) == 'number' then
-    if type(actual) ~= 'number' then
-      return string.format('%s: expected %.9g, got %s', path, expected, tostring(actual))
-    end
-    if expected ~= expected then
-      if actual ~= actual then return nil end
-    elseif actual == expected or math.abs(actual - expected) <= atol + rtol * math.abs(expected) then
-      return nil
-    end
-    return string.format('%s: expected %.17g, got %.17g', path, expected, actual)
-  end
-  if actual ~= expected then
-    return string.format('%s: expected %s, got %s', path, tostring(expected), tostring(actual))
-  end
-end
-
--- Float32 tolerance (~1e-6 relative) by default.
-local function assert_close(actual, expected, rtol, atol)
-  if mg.is_tensor(actual) then actual = actual:totable() end
-  local m = mismatch(actual, expected, rtol or 1e-6, atol or 1e-7, 'value')
-  assert.is_true(m == nil, m)
-end
-
-local function assert_error_with(f, ...)
-  local ok, err = pcall(f)
-  assert.is_false(ok, 'expected an error')
-  err = tostring(err)
-  for _, needle in ipairs({...}) do
-    assert.is_truthy(string.find(err, needle, 1, true),
-                     string.format('error %q does not mention %q', err, needle))
-  end
-  return err
-end
 
 -- Plain triple loop over Lua tables: a (n x k) times b (k x m).
 local function lua_mm(a, b)
@@ -185,7 +139,7 @@ describe('matmul', function()
     local b = mg.tensor({{1, 2}, {3, 4}}, {dtype = 'float64'})
     local r = a:matmul(b)
     assert.are.equal('float64', r.dtype)
-    assert_close(r, {{0.1 + 0.6, 0.2 + 0.8}, {0.3 + 1.2, 0.6 + 1.6}}, 1e-15, 1e-15)
+    h.assert_close(r, {{0.1 + 0.6, 0.2 + 0.8}, {0.3 + 1.2, 0.6 + 1.6}}, 1e-15, 1e-15)
   end)
 
   it('computes exactly in int64', function()
@@ -229,8 +183,8 @@ describe('a 64x64 product', function()
     local C, CT = A:matmul(B), A:t():matmul(B)
     for _, e in ipairs(ref) do
       local i, j = e[1], e[2]
-      assert_close(C[{i, j}]:item(), e[3], 1e-12, 1e-13)
-      assert_close(CT[{i, j}]:item(), e[4], 1e-12, 1e-13)
+      h.assert_close(C[{i, j}]:item(), e[3], 1e-12, 1e-13)
+      h.assert_close(CT[{i, j}]:item(), e[4], 1e-12, 1e-13)
     end
   end)
 
@@ -242,8 +196,8 @@ describe('a 64x64 product', function()
     for _, e in ipairs(ref) do
       local i, j = e[1], e[2]
       -- 64 products of values rounded to float32: |error| well under 1e-5
-      assert_close(C[{i, j}]:item(), e[3], 0, 2e-5)
-      assert_close(CT[{i, j}]:item(), e[4], 0, 2e-5)
+      h.assert_close(C[{i, j}]:item(), e[3], 0, 2e-5)
+      h.assert_close(CT[{i, j}]:item(), e[4], 0, 2e-5)
     end
   end)
 end)
@@ -356,19 +310,19 @@ end)
 
 describe('shape mismatches', function()
   it('name both shapes and the sizes that differ', function()
-    local err = assert_error_with(function() return mg.matmul(mg.zeros(2, 3), mg.zeros(4, 5)) end,
-                                  'matmul: shapes {2,3} and {4,5} do not align (3 ~= 4)')
+    local err = h.assert_error_with(function() return mg.matmul(mg.zeros(2, 3), mg.zeros(4, 5)) end,
+                                    'matmul: shapes {2,3} and {4,5} do not align (3 ~= 4)')
     assert.is_truthy(err)
-    assert_error_with(function() return mg.zeros(2, 3):matmul(mg.zeros(2)) end,
-                      'matmul: shapes {2,3} and {2} do not align (3 ~= 2)')
-    assert_error_with(function() return mg.matmul(mg.zeros(3), mg.zeros(4)) end,
-                      'matmul: shapes {3} and {4} do not align (3 ~= 4)')
-    assert_error_with(function() return mg.mm(mg.zeros(2, 3), mg.zeros(2, 3)) end,
-                      'shapes {2,3} and {2,3} do not align (3 ~= 2)')
+    h.assert_error_with(function() return mg.zeros(2, 3):matmul(mg.zeros(2)) end,
+                        'matmul: shapes {2,3} and {2} do not align (3 ~= 2)')
+    h.assert_error_with(function() return mg.matmul(mg.zeros(3), mg.zeros(4)) end,
+                        'matmul: shapes {3} and {4} do not align (3 ~= 4)')
+    h.assert_error_with(function() return mg.mm(mg.zeros(2, 3), mg.zeros(2, 3)) end,
+                        'shapes {2,3} and {2,3} do not align (3 ~= 2)')
   end)
 
   it('batch dims that do not broadcast', function()
-    assert_error_with(function() return mg.matmul(mg.zeros(2, 3, 4), mg.zeros(3, 4, 5)) end,
-                      'matmul', '{2,3,4}', '{3,4,5}')
+    h.assert_error_with(function() return mg.matmul(mg.zeros(2, 3, 4), mg.zeros(3, 4, 5)) end,
+                        'matmul', '{2,3,4}', '{3,4,5}')
   end)
 end)

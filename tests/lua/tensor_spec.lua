@@ -1,58 +1,9 @@
 -- Tensor creation, shapes, views, slicing, joining and conversions.
 -- Expected values are worked out by hand or in closed form in the comments beside them.
 local mg = require 'moongrad'
+local h = require 'tests.lua.helpers'
 
 -- ---- helpers ----------------------------------------------------------------------------
-
--- nil when actual matches expected (nested tables of numbers/booleans; numbers within
--- atol + rtol * |expected|; NaN matches NaN), else a message naming the first mismatch.
-local function mismatch(actual, expected, rtol, atol, path)
-  if type(expected) == 'table' then
-    if type(actual) ~= 'table' then
-      return string.format('%s: expected a table, got %s', path, tostring(actual))
-    end
-    if #actual ~= #expected then
-      return string.format('%s: expected %d entries, got %d', path, #expected, #actual)
-    end
-    for i = 1, #expected do
-      local m = mismatch(actual[i], expected[i], rtol, atol, path .. '[' .. i .. ']')
-      if m then return m end
-    end
-    return nil
-  elseif type(expected) == 'number' then
-    if type(actual) ~= 'number' then
-      return string.format('%s: expected %.9g, got %s', path, expected, tostring(actual))
-    end
-    if expected ~= expected then
-      if actual ~= actual then return nil end
-    elseif actual == expected or math.abs(actual - expected) <= atol + rtol * math.abs(expected) then
-      return nil
-    end
-    return string.format('%s: expected %.9g, got %.9g', path, expected, actual)
-  end
-  if actual ~= expected then
-    return string.format('%s: expected %s, got %s', path, tostring(expected), tostring(actual))
-  end
-end
-
--- Float32 tolerance by default.
-local function assert_close(actual, expected, rtol, atol)
-  if mg.is_tensor(actual) then actual = actual:totable() end
-  local m = mismatch(actual, expected, rtol or 1e-6, atol or 1e-7, 'value')
-  assert.is_true(m == nil, m)
-end
-
--- The error message of f(...), which must fail; each needle must appear in it (plain).
-local function assert_error_with(f, ...)
-  local ok, err = pcall(f)
-  assert.is_false(ok, 'expected an error')
-  err = tostring(err)
-  for _, needle in ipairs({...}) do
-    assert.is_truthy(string.find(err, needle, 1, true),
-                     string.format('error %q does not mention %q', err, needle))
-  end
-  return err
-end
 
 local function all_integers(list)
   for _, v in ipairs(list) do
@@ -198,7 +149,7 @@ describe('arange and linspace', function()
     assert.are.same({2}, mg.linspace(2, 5, 1):totable())
     assert.are.same({0}, mg.linspace(0, 1, 0).shape)
     -- (10 - 0) / 3 steps: 0, 10/3, 20/3, 10
-    assert_close(mg.linspace(0, 10, 4, {dtype = 'float64'}), {0, 10 / 3, 20 / 3, 10}, 1e-14, 0)
+    h.assert_close(mg.linspace(0, 10, 4, {dtype = 'float64'}), {0, 10 / 3, 20 / 3, 10}, 1e-14, 0)
   end)
 end)
 
@@ -269,6 +220,19 @@ describe('random numbers', function()
     assert.are.same(a, mg.rand(50):totable())
     assert.are.same(b, mg.randn(50):totable())
     assert.are.same(c, mg.randint(1, 100, {50}):totable())
+  end)
+
+  it('manual_seed also fixes randn after an odd number of draws', function()
+    mg.manual_seed(5)
+    local a = mg.randn(3):totable()
+    local a2 = mg.randn(1):totable()
+    mg.manual_seed(5)
+    assert.are.same(a, mg.randn(3):totable())
+    assert.are.same(a2, mg.randn(1):totable())
+    mg.manual_seed(5)
+    local f = mg.randn(3, {dtype = 'float64'}):totable()
+    mg.manual_seed(5)
+    assert.are.same(f, mg.randn(3, {dtype = 'float64'}):totable())
   end)
 
   it('different seeds give different values, and draws move the generator on', function()
@@ -407,7 +371,7 @@ describe('views', function()
   it('view of a non-contiguous tensor errors; reshape copies it', function()
     local a = mg.arange(6):view(2, 3)
     local at = a:t()
-    assert_error_with(function() return at:view(6) end, 'view')
+    h.assert_error_with(function() return at:view(6) end, 'view')
     local r = at:reshape(6)
     assert.are.same({0, 3, 1, 4, 2, 5}, r:totable())
     r[1] = 50
@@ -813,10 +777,10 @@ describe('dimension limits', function()
   end)
 
   it('9 dims are an error', function()
-    assert_error_with(function() return mg.zeros(1, 1, 1, 1, 1, 1, 1, 1, 1) end, 'zeros', '8')
-    assert_error_with(function() return mg.zeros({1, 1, 1, 1, 1, 1, 1, 1, 1}) end, 'zeros', '8')
-    assert_error_with(function() return mg.arange(2):view(1, 1, 1, 1, 1, 1, 1, 1, 2) end, '8')
-    assert_error_with(function() return mg.zeros(1, 1, 1, 1, 1, 1, 1, 1):unsqueeze(1) end, 'unsqueeze', '8')
-    assert_error_with(function() return mg.tensor{{{{{{{{{1}}}}}}}}} end, 'tensor', '8')
+    h.assert_error_with(function() return mg.zeros(1, 1, 1, 1, 1, 1, 1, 1, 1) end, 'zeros', '8')
+    h.assert_error_with(function() return mg.zeros({1, 1, 1, 1, 1, 1, 1, 1, 1}) end, 'zeros', '8')
+    h.assert_error_with(function() return mg.arange(2):view(1, 1, 1, 1, 1, 1, 1, 1, 2) end, '8')
+    h.assert_error_with(function() return mg.zeros(1, 1, 1, 1, 1, 1, 1, 1):unsqueeze(1) end, 'unsqueeze', '8')
+    h.assert_error_with(function() return mg.tensor{{{{{{{{{1}}}}}}}}} end, 'tensor', '8')
   end)
 end)

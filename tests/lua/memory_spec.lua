@@ -1,0 +1,69 @@
+-- A loop of temporaries must hold steady memory without the user calling collectgarbage():
+-- the binding tells Lua's collector about the tensor bytes it wraps (see DESIGN.md, Memory).
+local mg = require 'moongrad'
+
+-- Resident set size in bytes from /proc/self/status, or nil where there is no /proc.
+local function rss_bytes()
+  local f = io.open('/proc/self/status', 'r')
+  if not f then return nil end
+  local text = f:read('a')
+  f:close()
+  local kb = text:match('VmRSS:%s*(%d+)%s*kB')
+  return kb and tonumber(kb) * 1024 or nil
+end
+
+local MB = 1024 * 1024
+
+describe('memory of a loop of temporaries', function()
+  it('holds steady over 200000 iterations of ((a*b + 1):tanh()):sum()', function()
+    if not rss_bytes() then
+      pending('no /proc/self/status on this system')
+      return
+    end
+    local a, b = mg.rand(1000), mg.rand(1000)
+    local y
+    for _ = 1, 1000 do y = ((a * b + 1):tanh()):sum() end
+    local before = rss_bytes()
+    for _ = 1001, 200000 do y = ((a * b + 1):tanh()):sum() end
+    local after = rss_bytes()
+    assert.is_true(mg.is_tensor(y))
+    local grew = after - before
+    assert.is_true(grew < 20 * MB, string.format('RSS grew by %.1f MB (from %.1f to %.1f MB)',
+                                                 grew / MB, before / MB, after / MB))
+  end)
+
+  it('holds steady over 200000 iterations of elementwise temporaries', function()
+    if not rss_bytes() then
+      pending('no /proc/self/status on this system')
+      return
+    end
+    local a, b = mg.rand(1000), mg.rand(1000)
+    local y
+    for _ = 1, 1000 do y = (a * b + 1):tanh() end
+    local before = rss_bytes()
+    for _ = 1001, 200000 do y = (a * b + 1):tanh() end
+    local after = rss_bytes()
+    assert.are.same({1000}, y.shape)
+    local grew = after - before
+    assert.is_true(grew < 20 * MB, string.format('RSS grew by %.1f MB (from %.1f to %.1f MB)',
+                                                 grew / MB, before / MB, after / MB))
+    -- the tensor bytes still held (garbage not yet collected included) stay bounded too
+    local live = mg.memory()
+    assert.is_true(live < 20 * MB, string.format('%.1f MB of tensor storage live', live / MB))
+  end)
+
+  it('holds steady when the temporaries are large', function()
+    if not rss_bytes() then
+      pending('no /proc/self/status on this system')
+      return
+    end
+    local a = mg.rand(250000) -- 1 MB per temporary
+    for _ = 1, 20 do local _ = (a + 1) * 2 end
+    local before = rss_bytes()
+    for _ = 1, 2000 do local _ = (a + 1) * 2 end -- 4 GB allocated in all
+    local after = rss_bytes()
+    local grew = after - before
+    assert.is_true(grew < 64 * MB, string.format('RSS grew by %.1f MB (from %.1f to %.1f MB)',
+                                                 grew / MB, before / MB, after / MB))
+  end)
+end)
