@@ -34,13 +34,17 @@ static int rank(mg_dtype d) {
 }
 static int category(mg_dtype d) { return rank(d) < 2 ? rank(d) : 2; }
 
+/* PyTorch's rule: operands rank as dimensioned tensors > 0-d tensors > wrapped numbers; a
+ * lower-ranked operand changes the dtype only when its category is higher, and then a
+ * wrapped number brings the default dtype of its category (float32, int64). */
+static int priority(const mg_tensor *t) { return t->wrapped_number ? 0 : t->ndim == 0 ? 1 : 2; }
+
 mg_dtype mg_result_type(const mg_tensor *a, const mg_tensor *b) {
-  if (a->wrapped_number != b->wrapped_number) {
-    const mg_tensor *t = a->wrapped_number ? b : a, *n = a->wrapped_number ? a : b;
-    if (category(n->dtype) <= category(t->dtype)) return t->dtype;
-    return category(n->dtype) == 2 ? MG_FLOAT32 : MG_INT64;
-  }
-  return rank(a->dtype) >= rank(b->dtype) ? a->dtype : b->dtype;
+  if (priority(a) == priority(b)) return rank(a->dtype) >= rank(b->dtype) ? a->dtype : b->dtype;
+  const mg_tensor *hi = priority(a) > priority(b) ? a : b, *lo = hi == a ? b : a;
+  if (category(lo->dtype) <= category(hi->dtype)) return hi->dtype;
+  if (lo->wrapped_number) return category(lo->dtype) == 2 ? MG_FLOAT32 : MG_INT64;
+  return lo->dtype;
 }
 
 double mg_load(mg_dtype dtype, const void *p) {

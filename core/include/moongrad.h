@@ -58,8 +58,8 @@ size_t mg_dtype_size(mg_dtype dtype);
 const char *mg_dtype_name(mg_dtype dtype); /* "float32", "float64", "int64", "bool" */
 int mg_dtype_from_name(const char *name, mg_dtype *out);
 bool mg_dtype_is_float(mg_dtype dtype);
-/* The dtype PyTorch's promotion rules give an op on a and b (wrapped numbers count by
- * category only). */
+/* The dtype PyTorch's promotion rules give an op on a and b: 0-d tensors and wrapped
+ * numbers change a dimensioned tensor's dtype only when of a higher category. */
 mg_dtype mg_result_type(const mg_tensor *a, const mg_tensor *b);
 double mg_load(mg_dtype dtype, const void *p);
 void mg_store(mg_dtype dtype, void *p, double v);

@@ -105,6 +105,40 @@ static void test_dtypes(void **state) {
   assert_false(mg_dtype_is_float(MG_BOOL));
 }
 
+static void test_load_store(void **state) {
+  float f;
+  double d;
+  int64_t i;
+  bool b;
+  mg_store(MG_FLOAT32, &f, 0.1);
+  assert_true(f == 0.1f);
+  assert_true(mg_load(MG_FLOAT32, &f) == (double)0.1f);
+  mg_store(MG_FLOAT64, &d, -2.75);
+  assert_true(d == -2.75 && mg_load(MG_FLOAT64, &d) == -2.75);
+  /* float to int64 truncates toward zero and saturates; NaN gives 0 (no UB) */
+  static const struct {
+    double in;
+    int64_t out;
+  } cases[] = {{2.9, 2}, {-2.9, -2}, {1e30, INT64_MAX}, {-1e30, INT64_MIN},
+               {INFINITY, INT64_MAX}, {-INFINITY, INT64_MIN}, {NAN, 0},
+               {9223372036854775808.0, INT64_MAX}, {-9223372036854775808.0, INT64_MIN}};
+  for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+    mg_store(MG_INT64, &i, cases[k].in);
+    if (i != cases[k].out)
+      fail_msg("store int64 %g: got %lld, expected %lld", cases[k].in, (long long)i,
+               (long long)cases[k].out);
+  }
+  i = -5;
+  assert_true(mg_load(MG_INT64, &i) == -5);
+  mg_store(MG_BOOL, &b, 0.5);
+  assert_true(b && mg_load(MG_BOOL, &b) == 1);
+  mg_store(MG_BOOL, &b, NAN);
+  assert_true(b);
+  mg_store(MG_BOOL, &b, -0.0);
+  assert_false(b);
+  assert_true(mg_load(MG_BOOL, &b) == 0);
+}
+
 /* ---- creation ------------------------------------------------------------------------- */
 
 static void test_empty_shapes(void **state) {
@@ -919,6 +953,16 @@ static void test_result_type(void **state) {
   assert_int_equal(mg_result_type(t[MG_BOOL], wi), MG_INT64);
   assert_int_equal(mg_result_type(wi, wf), MG_FLOAT64); /* two numbers: as tensors */
   assert_int_equal(mg_result_type(wi, wi), MG_INT64);
+  /* 0-d tensors (PyTorch's rule, checked there with torch.result_type): they change a
+   * dimensioned tensor's dtype only when of a higher category, and then bring their own. */
+  mg_tensor *z64 = mg_scalar(MG_FLOAT64, 1), *zi = mg_scalar(MG_INT64, 1);
+  assert_int_equal(mg_result_type(t[MG_FLOAT32], z64), MG_FLOAT32);
+  assert_int_equal(mg_result_type(z64, t[MG_FLOAT32]), MG_FLOAT32);
+  assert_int_equal(mg_result_type(t[MG_INT64], z64), MG_FLOAT64);
+  assert_int_equal(mg_result_type(t[MG_BOOL], zi), MG_INT64);
+  assert_int_equal(mg_result_type(zi, z64), MG_FLOAT64);
+  assert_int_equal(mg_result_type(z64, wf), MG_FLOAT64);
+  mg_release(z64), mg_release(zi);
   mg_release(wf), mg_release(wi);
   for (int d = 0; d < MG_NUM_DTYPES; d++) mg_release(t[d]);
 }
@@ -1045,6 +1089,7 @@ static void test_memory_stats(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_dtypes),
+      cmocka_unit_test(test_load_store),
       cmocka_unit_test(test_empty_shapes),
       cmocka_unit_test(test_zeros_full_scalar),
       cmocka_unit_test(test_arange),
