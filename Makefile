@@ -70,6 +70,7 @@ test: all
 # A failed allocation must come back as an error (moongrad reports it), not abort in ASan.
 asan:
 	@ASAN_OPTIONS=allocator_may_return_null=1:detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  MOONGRAD_SANITIZED=1 \
 	  $(MAKE) --no-print-directory BUILD=build-asan SANITIZE=1 test
 
 bench: all
