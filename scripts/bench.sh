@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# Runs the benchmark workloads of tests/bench/ side by side with their baselines in one run
+# and prints a table of ratios (DESIGN.md, Performance):
+#   gemm         mg.matmul vs cblas_sgemm called directly (once per OPENBLAS_CORETYPE, to find
+#                OpenBLAS's fastest kernel here) vs PyTorch (default, and OPENBLAS_CORETYPE=SkylakeX)
+#   elementwise  a + b, a * b + c on 10^7 float32: moongrad (2 and 1 threads) vs a C loop
+#   overhead     a + b on 4-element tensors: moongrad vs PyTorch, per call
+#   peak memory  max RSS of every run
+# usage: scripts/bench.sh [BUILD_DIR]    (default build: `make bench`; runs BUILD_DIR/moongrad)
+#   MOONGRAD=path   another moongrad executable      BENCH_ROUNDS=3   rounds (best of them)
+#   PYTHON=path     the reference's Python           BENCH_TIMEOUT=120  seconds per process
+# The PyTorch references come from ../shared/bench (relative to the repository) and run with
+# /usr/bin/python3; without them those columns are skipped with a note. Takes about 1.5 min.
+set -u
+mg=${MOONGRAD:-${1:-build}/moongrad}
+case $mg in /*) ;; *) mg=$(pwd)/$mg ;; esac
+cd "$(dirname "$0")/.."
+root=$(pwd)
+python=${PYTHON:-/usr/bin/python3}
+ref=$root/../shared/bench
+threads=2
+limit=${BENCH_TIMEOUT:-120} # seconds per run; a hung run is reported, not waited on forever
+rounds=${BENCH_ROUNDS:-3}   # every run is repeated, interleaved; the table takes each one's best
+# Each run sets the BLAS kernel and threads it is meant to test; none inherits the caller's.
+unset OPENBLAS_CORETYPE OPENBLAS_NUM_THREADS
+
+if [ ! -x "$mg" ]; then
+  echo "bench: $mg not found; run make first (or set MOONGRAD)" >&2
+  exit 1
+fi
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+note() { echo "$*" >>"$out/notes.txt"; }
+
+# The repository's Lua library, wherever the executable lives.
+export LUA_PATH="$root/lua/?.lua;$root/lua/?/init.lua;;"
+
+# run NAME CMD...: runs CMD with its stdout in NAME.rR.json, its peak RSS (KiB) in NAME.rR.rss
+# and, when it fails, the reason in NAME.rR.err (R: the round). Its stderr passes through.
+have_time=0
+[ -x /usr/bin/time ] && have_time=1
+round=1
+run() {
+  local name=$1 base=$out/$1.r$round start=$SECONDS rc
+  shift
+  printf '  %-16s' "$name" >&2
+  if [ $have_time = 1 ]; then
+    timeout "$limit" /usr/bin/time -f %M -o "$base.rss" "$@" >"$base.json"
+  else
+    timeout "$limit" "$@" >"$base.json" # the Lua scripts report VmHWM themselves
+  fi
+  rc=$?
+  if [ $rc -eq 124 ]; then
+    echo "timed out after ${limit}s (hung?)" >"$base.err"
+  elif [ $rc -ne 0 ]; then
+    echo "failed with exit status $rc" >"$base.err"
+  elif ! grep -q '^{' "$base.json"; then
+    echo "printed no result" >"$base.err"
+  fi
+  if [ $rc -eq 0 ]; then echo " $((SECONDS - start))s" >&2; else echo " $((SECONDS - start))s, $(cat "$base.err")" >&2; fi
+}
+
+# ---- baselines in C --------------------------------------------------------------------
+cc=${CC:-cc}
+blas_inc=$(pkg-config --cflags openblas 2>/dev/null || echo -I/usr/include/x86_64-linux-gnu/openblas-pthread)
+if ! $cc -O2 -std=c11 -Wall tests/bench/gemm_blas.c $blas_inc -lopenblas -o "$out/gemm_blas" 2>"$out/cc.log"; then
+  note "direct OpenBLAS skipped: tests/bench/gemm_blas.c did not build (libopenblas-dev missing?): $(head -1 "$out/cc.log")"
+fi
+if ! $cc -O2 -std=c11 -Wall tests/bench/elementwise.c -o "$out/elementwise" 2>"$out/cc.log"; then
+  note "C elementwise skipped: tests/bench/elementwise.c did not build: $(head -1 "$out/cc.log")"
+fi
+
+have_torch=0
+if [ ! -f "$ref/pytorch/ref.py" ]; then
+  note "PyTorch reference skipped: $ref/pytorch/ref.py not found"
+elif ! "$python" -c 'import torch' 2>/dev/null; then
+  note "PyTorch reference skipped: $python cannot import torch"
+else
+  have_torch=1
+fi
+
+{
+  echo "moongrad benchmarks, $(date -u '+%Y-%m-%d %H:%M UTC'), $threads threads, best of $rounds round(s)"
+  echo "  CPU: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), $(nproc) cores$(grep -q avx512f /proc/cpuinfo && echo ', AVX-512')"
+  echo "  moongrad: $("$mg" -e "local c = require('moongrad').config() print(c.version .. ', ' .. c.lua .. ', OpenBLAS ' .. tostring(c.blas.core or c.blas.error))" 2>&1 | head -1)"
+  load=$(cut -d' ' -f1 /proc/loadavg)
+  echo "  load average before the run: $load$(awk -v l="$load" 'BEGIN { if (l > 0.5) print " (other work is running: expect noise)" }')"
+} >"$out/header.txt"
+
+# PyTorch's side of elementwise and overhead (ref.py has neither): the same work, inline.
+cat >"$out/torch_small.py" <<'PY'
+import json, sys, time, torch
+torch.set_num_threads(int(sys.argv[1])); torch.manual_seed(0)
+N = 10**7
+a, b, c = torch.rand(N), torch.rand(N), torch.rand(N)
+def measure(fn):
+    for _ in range(3): fn()
+    ts = []
+    for _ in range(20):
+        t = time.perf_counter(); fn(); ts.append(time.perf_counter() - t)
+    return sum(ts) / len(ts), min(ts)
+add, add_min = measure(lambda: a + b)
+muladd, muladd_min = measure(lambda: a * b + c)
+del a, b, c
+x, y = torch.rand(4), torch.rand(4)
+for _ in range(10000): r = x + y
+t = time.perf_counter()
+for _ in range(10**6): r = x
+loop = time.perf_counter() - t
+best = 1e9
+for _ in range(3):
+    t = time.perf_counter()
+    for _ in range(10**6): r = x + y
+    best = min(best, time.perf_counter() - t)
+print(json.dumps(dict(workload="elementwise+overhead", impl="pytorch", threads=torch.get_num_threads(),
+    add_s=add, add_min_s=add_min, muladd_s=muladd, muladd_min_s=muladd_min,
+    overhead_us=(best - loop) / 10**6 * 1e6, torch=torch.__version__)))
+PY
+
+for round in $(seq "$rounds"); do
+  echo "round $round of $rounds (one line per process):" >&2
+  # ---- gemm ------------------------------------------------------------------------------
+  if [ -x "$out/gemm_blas" ]; then
+    for core in unset Haswell SkylakeX Cooperlake Zen; do
+      if [ $core = unset ]; then
+        run blas_$core env -u OPENBLAS_CORETYPE OPENBLAS_NUM_THREADS=$threads "$out/gemm_blas" $threads
+      else
+        run blas_$core env OPENBLAS_CORETYPE=$core OPENBLAS_NUM_THREADS=$threads "$out/gemm_blas" $threads
+      fi
+    done
+  fi
+  run mg_gemm "$mg" tests/bench/gemm.lua $threads
+  if [ $have_torch = 1 ]; then
+    run torch_gemm env -u OPENBLAS_CORETYPE "$python" "$ref/pytorch/ref.py" gemm --threads $threads
+    run torch_gemm_skx env OPENBLAS_CORETYPE=SkylakeX "$python" "$ref/pytorch/ref.py" gemm --threads $threads
+  fi
+
+  # ---- elementwise ---------------------------------------------------------------------------
+  run mg_ew2 "$mg" tests/bench/elementwise.lua 2
+  run mg_ew1 "$mg" tests/bench/elementwise.lua 1
+  [ -x "$out/elementwise" ] && run c_ew "$out/elementwise"
+
+  # ---- overhead ------------------------------------------------------------------------------
+  run mg_overhead "$mg" tests/bench/overhead.lua $threads
+
+  # PyTorch's side of elementwise and overhead
+  if [ $have_torch = 1 ]; then
+    run torch_small "$python" "$out/torch_small.py" $threads
+  fi
+done
+[ $have_time = 1 ] || note "/usr/bin/time not found: peak memory of the moongrad runs is their own VmHWM; none for the others"
+echo >&2
+
+"$mg" tests/bench/report.lua "$out" "$rounds"
