@@ -11,7 +11,9 @@ CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wno-unused-paramet
 ifeq ($(SANITIZE),1)
 CFLAGS_OPT := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 else
-CFLAGS_OPT := -O2 -g
+# GCC 12's -O2 vectorises only loops that need no runtime alias check, which leaves the
+# elementwise kernels scalar; the dynamic cost model makes a+b on cache-sized tensors 2x faster.
+CFLAGS_OPT := -O2 -g -fvect-cost-model=dynamic
 endif
 CFLAGS  := $(CFLAGS_BASE) $(CFLAGS_OPT) $(EXTRA_CFLAGS)
 LDLIBS  := -lm -lpthread -ldl
@@ -38,7 +40,7 @@ $(DEPS_OK):
 	@scripts/install-deps.sh --check >/dev/null 2>&1 || scripts/install-deps.sh
 	@mkdir -p $(@D) && touch $@
 
-$(BUILD)/obj/%.o: %.c | $(DEPS_OK)
+$(BUILD)/obj/%.o: %.c Makefile | $(DEPS_OK)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(shell pkg-config --cflags $(LUA_PC)) -MMD -MP -c $< -o $@
 
