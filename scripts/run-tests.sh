@@ -22,7 +22,8 @@ for t in "$build"/tests/test_*; do
 done
 
 # busted's TAP output: one "ok N", "ok N - # SKIP" or "not ok N" per test.
-"$build"/moongrad /usr/bin/busted -o TAP tests/lua >"$log" 2>&1
+case $build in /*) exe=$build/moongrad ;; *) exe=$(pwd)/$build/moongrad ;; esac
+MOONGRAD_EXE=$exe "$exe" /usr/bin/busted -o TAP tests/lua >"$log" 2>&1
 rc=$?
 s=$(grep -c '^ok .*# SKIP' "$log")
 p=$(($(grep -c '^ok ' "$log") - s))
