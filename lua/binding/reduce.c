@@ -98,10 +98,11 @@ static int l_cumsum(lua_State *L) {
  * boolean in the options' place is the flag named key (t:sort(1, true), as in Torch7). */
 static int last_dim_and_flag(lua_State *L, int arg, const mg_tensor *t, const char *key,
                              bool def, bool *flag) {
-  int last = t->ndim > 0 ? t->ndim - 1 : 0, opts, dim;
-  if (lua_istable(L, arg) || lua_isboolean(L, arg)) opts = arg, dim = last;
-  else opts = lua_isnoneornil(L, arg + 1) ? 0 : arg + 1,
-       dim = lua_isnoneornil(L, arg) ? last : check_dim(L, arg, t->ndim);
+  int last = t->ndim > 0 ? t->ndim - 1 : 0, opts = arg, dim = last;
+  if (!lua_istable(L, arg) && !lua_isboolean(L, arg)) {
+    opts = lua_isnoneornil(L, arg + 1) ? 0 : arg + 1;
+    dim = lua_isnoneornil(L, arg) ? last : check_dim(L, arg, t->ndim);
+  }
   *flag = opts && lua_isboolean(L, opts) ? lua_toboolean(L, opts) : mgL_opt_bool(L, opts, key, def);
   return dim;
 }
