@@ -79,11 +79,9 @@ static bool first_leaf_is_boolean(lua_State *L, int idx, int ndim) {
 
 static int l_tensor(lua_State *L) {
   mg_tensor *src = mgL_test(L, 1);
-  if (src) {
-    mg_tensor *c = mg_clone(src);
-    mg_tensor *out = c ? mg_to(c, mgL_opt_dtype(L, 2, src->dtype)) : NULL;
-    mg_release(c);
-    return mgL_push(L, out);
+  if (src) { /* a copy, converted when opts says so */
+    mg_dtype dtype = mgL_opt_dtype(L, 2, src->dtype);
+    return mgL_push(L, dtype == src->dtype ? mg_clone(src) : mg_to(src, dtype));
   }
   int type = lua_type(L, 1);
   if (type != LUA_TTABLE && type != LUA_TNUMBER && type != LUA_TBOOLEAN)
