@@ -57,7 +57,7 @@ $(EXE): $(CLI_OBJ) $(BINDING_OBJ) $(LIB)
 	$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) $(BINDING_OBJ) $(LIB) \
 	  $(shell pkg-config --libs $(LUA_PC)) -lreadline $(LDLIBS) -Wl,-E
 
-$(BUILD)/tests/%: tests/c/%.c $(LIB) | $(DEPS_OK)
+$(BUILD)/tests/%: tests/c/%.c tests/c/helpers.h $(LIB) | $(DEPS_OK)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $< $(LIB) $(shell pkg-config --libs cmocka) $(LDLIBS)
 

@@ -2,30 +2,10 @@
  * type promotion, strided operands, the _out forms, errors, large tensors (the thread
  * pool), clamp and where. Expected values are worked out by hand, or recorded from NumPy
  * 1.24 (float64) where a comment says so. */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "helpers.h"
 
-#include <math.h>
-#include <string.h>
-
-#include "moongrad.h"
-
-#define SHAPE(...) ((const int64_t[]){__VA_ARGS__})
-#define VALS(...) ((const double[]){__VA_ARGS__})
 #define F32_TOL 2e-6
 #define F64_TOL 1e-14
-
-/* A contiguous tensor holding v[0..numel) in row-major order. */
-static mg_tensor *make(mg_dtype dt, int ndim, const int64_t *size, const double *v) {
-  mg_tensor *t = mg_empty(dt, ndim, size);
-  assert_non_null(t);
-  char *p = mg_data(t);
-  for (int64_t i = 0; i < mg_numel(t); i++) mg_store(dt, p + i * (int64_t)mg_dtype_size(dt), v[i]);
-  return t;
-}
 
 /* An int64 tensor from exact values (beyond 2^53 a double cannot carry them). */
 static mg_tensor *make_i64(int ndim, const int64_t *size, const int64_t *v) {
@@ -33,47 +13,6 @@ static mg_tensor *make_i64(int ndim, const int64_t *size, const int64_t *v) {
   assert_non_null(t);
   memcpy(mg_data(t), v, sizeof(int64_t) * (size_t)mg_numel(t));
   return t;
-}
-
-static void index_of(const mg_tensor *t, int64_t i, int64_t *idx) {
-  for (int d = t->ndim - 1; d >= 0; d--) idx[d] = i % t->size[d], i /= t->size[d];
-}
-
-/* Element i of t in row-major order of its logical shape (read through its strides). */
-static double at(const mg_tensor *t, int64_t i) {
-  int64_t idx[MG_MAX_DIMS];
-  index_of(t, i, idx);
-  return mg_load(t->dtype, mg_element(t, idx));
-}
-
-static int64_t iat(const mg_tensor *t, int64_t i) {
-  int64_t idx[MG_MAX_DIMS];
-  assert_int_equal(t->dtype, MG_INT64);
-  index_of(t, i, idx);
-  return *(const int64_t *)mg_element(t, idx);
-}
-
-/* Checks dtype, shape and values (|got - v| <= tol * (1 + |v|); NaN matches NaN). */
-static void check(const mg_tensor *t, mg_dtype dt, int ndim, const int64_t *size,
-                  const double *v, double tol) {
-  assert_non_null(t);
-  if (t->dtype != dt)
-    fail_msg("dtype: got %s, expected %s", mg_dtype_name(t->dtype), mg_dtype_name(dt));
-  assert_int_equal(t->ndim, ndim);
-  for (int d = 0; d < ndim; d++) assert_int_equal(t->size[d], size[d]);
-  for (int64_t i = 0; i < mg_numel(t); i++) {
-    double got = at(t, i);
-    bool ok = isnan(v[i]) ? isnan(got) : isinf(v[i]) ? got == v[i]
-                                                      : fabs(got - v[i]) <= tol * (1 + fabs(v[i]));
-    if (!ok) fail_msg("element %lld: got %.17g, expected %.17g", (long long)i, got, v[i]);
-  }
-}
-
-/* check, then release t. */
-static void expect(mg_tensor *t, mg_dtype dt, int ndim, const int64_t *size, const double *v,
-                   double tol) {
-  check(t, dt, ndim, size, v, tol);
-  mg_release(t);
 }
 
 /* Checks an int64 tensor's values exactly, then releases it. */
@@ -86,11 +25,6 @@ static void expect_i64(mg_tensor *t, int64_t n, const int64_t *v) {
       fail_msg("element %lld: got %lld, expected %lld", (long long)i, (long long)iat(t, i),
                (long long)v[i]);
   mg_release(t);
-}
-
-static void error_has(const char *needle) {
-  if (!strstr(mg_last_error(), needle))
-    fail_msg("error message \"%s\" lacks \"%s\"", mg_last_error(), needle);
 }
 
 /* ---- binary ops on each dtype ------------------------------------------------------------ */

@@ -1,31 +1,15 @@
 /* Tests of index_select, gather, scatter_add(_), masked_fill(_) and one_hot. Expected values
  * are worked out by hand in the comments next to them. */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
-
 #include <stdio.h>
-#include <string.h>
 
-#include "moongrad.h"
+#include "helpers.h"
 
 static const mg_dtype all_dtypes[] = {MG_FLOAT32, MG_FLOAT64, MG_INT64, MG_BOOL};
 
-/* A contiguous tensor of the given dtype and shape holding vals (row-major). */
-static mg_tensor *mk(mg_dtype dtype, int ndim, const int64_t *size, const double *vals) {
-  mg_tensor *t = mg_empty(dtype, ndim, size);
-  assert_non_null(t);
-  char *p = mg_data(t);
-  for (int64_t i = 0; i < mg_numel(t); i++)
-    mg_store(dtype, p + i * (int64_t)mg_dtype_size(dtype), vals[i]);
-  return t;
-}
 /* Shapes are written S(2, 3); the number of dims is the length of the array. */
 #define S(...) ((int64_t[]){__VA_ARGS__})
 #define NDIM(shape) ((int)(sizeof(shape) / sizeof(int64_t)))
-#define T(dtype, shape, ...) mk(dtype, NDIM(shape), shape, (double[]){__VA_ARGS__})
+#define T(dtype, shape, ...) make(dtype, NDIM(shape), shape, (double[]){__VA_ARGS__})
 #define IDX(shape, ...) T(MG_INT64, shape, __VA_ARGS__)
 
 /* 0, 1, 2, ... (mod 2 for bool) in the given shape. */
@@ -38,24 +22,9 @@ static mg_tensor *iota(mg_dtype dtype, int ndim, const int64_t *size) {
   return t;
 }
 
-/* t (any layout) has this dtype, shape and these values in row-major order. */
-static void expect(const mg_tensor *t, mg_dtype dtype, int ndim, const int64_t *size,
-                   const double *vals) {
-  assert_non_null(t);
-  assert_int_equal(t->dtype, dtype);
-  assert_int_equal(t->ndim, ndim);
-  for (int d = 0; d < ndim; d++) assert_int_equal(t->size[d], size[d]);
-  int64_t idx[MG_MAX_DIMS] = {0}, n = mg_numel(t);
-  for (int64_t i = 0; i < n; i++) {
-    double v = mg_load(t->dtype, mg_element(t, idx));
-    if (v != vals[i]) fail_msg("element %lld: got %g, expected %g", (long long)i, v, vals[i]);
-    for (int d = ndim - 1; d >= 0 && ++idx[d] == t->size[d]; d--) idx[d] = 0;
-  }
-}
-#define EXPECT(t, dtype, shape, ...) expect(t, dtype, NDIM(shape), shape, (double[]){__VA_ARGS__})
-#define EXPECT_EMPTY(t, dtype, shape) expect(t, dtype, NDIM(shape), shape, NULL)
-
-static void expect_error(const char *msg) { assert_string_equal(mg_last_error(), msg); }
+/* t (any layout) has this dtype, shape and exactly these values in row-major order. */
+#define EXPECT(t, dtype, shape, ...) check(t, dtype, NDIM(shape), shape, (double[]){__VA_ARGS__}, 0)
+#define EXPECT_EMPTY(t, dtype, shape) check(t, dtype, NDIM(shape), shape, NULL, 0)
 
 /* For bool, the values 0..11 of iota are i % 2. */
 static double b(mg_dtype dtype, double v) {

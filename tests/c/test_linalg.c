@@ -2,28 +2,7 @@
  * operands (BLAS layouts and the copy path), each dtype, the mm/bmm/mv/dot/outer/addmm
  * wrappers, empty and k = 0 products, and errors. Expected values are worked out by hand
  * or recorded from NumPy 1.24 where a comment says so. */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
-
-#include <math.h>
-#include <string.h>
-
-#include "moongrad.h"
-
-#define SHAPE(...) ((const int64_t[]){__VA_ARGS__})
-#define VALS(...) ((const double[]){__VA_ARGS__})
-
-/* A contiguous tensor holding v[0..numel) in row-major order. */
-static mg_tensor *make(mg_dtype dt, int ndim, const int64_t *size, const double *v) {
-  mg_tensor *t = mg_empty(dt, ndim, size);
-  assert_non_null(t);
-  char *p = mg_data(t);
-  for (int64_t i = 0; i < mg_numel(t); i++) mg_store(dt, p + i * (int64_t)mg_dtype_size(dt), v[i]);
-  return t;
-}
+#include "helpers.h"
 
 /* A contiguous tensor with element i (row-major) = start + i. */
 static mg_tensor *seq(mg_dtype dt, int ndim, const int64_t *size, double start) {
@@ -32,34 +11,6 @@ static mg_tensor *seq(mg_dtype dt, int ndim, const int64_t *size, double start) 
   char *p = mg_data(t);
   for (int64_t i = 0; i < mg_numel(t); i++) mg_store(dt, p + i * (int64_t)mg_dtype_size(dt), start + (double)i);
   return t;
-}
-
-/* Element i of t in row-major order of its logical shape (read through its strides). */
-static double at(const mg_tensor *t, int64_t i) {
-  int64_t idx[MG_MAX_DIMS];
-  for (int d = t->ndim - 1; d >= 0; d--) idx[d] = i % t->size[d], i /= t->size[d];
-  return mg_load(t->dtype, mg_element(t, idx));
-}
-
-/* Checks dtype, shape and values (|got - v| <= tol * (1 + |v|)), then releases t. */
-static void expect(mg_tensor *t, mg_dtype dt, int ndim, const int64_t *size, const double *v,
-                   double tol) {
-  if (!t) fail_msg("got NULL: %s", mg_last_error());
-  if (t->dtype != dt)
-    fail_msg("dtype: got %s, expected %s", mg_dtype_name(t->dtype), mg_dtype_name(dt));
-  if (t->ndim != ndim) fail_msg("ndim: got %d, expected %d", t->ndim, ndim);
-  for (int d = 0; d < ndim; d++) assert_int_equal(t->size[d], size[d]);
-  for (int64_t i = 0; i < mg_numel(t); i++) {
-    double got = at(t, i);
-    if (isnan(got) || fabs(got - v[i]) > tol * (1 + fabs(v[i])))
-      fail_msg("element %lld: got %.17g, expected %.17g", (long long)i, got, v[i]);
-  }
-  mg_release(t);
-}
-
-static void error_has(const char *needle) {
-  if (!strstr(mg_last_error(), needle))
-    fail_msg("error message \"%s\" lacks \"%s\"", mg_last_error(), needle);
 }
 
 static double tol_of(mg_dtype dt) { return dt == MG_FLOAT32 ? 1e-6 : dt == MG_FLOAT64 ? 1e-14 : 0; }

@@ -1,63 +1,11 @@
 /* Reductions, cumsum, sort and topk. Expected values are worked out by hand (or with
  * Python's math/statistics modules) and written in. */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
-
-#include <math.h>
-#include <string.h>
-
-#include "moongrad.h"
-
-#define SHAPE(...) ((const int64_t[]){__VA_ARGS__})
-#define VALS(...) ((const double[]){__VA_ARGS__})
-
-static mg_tensor *make(mg_dtype dt, int ndim, const int64_t *size, const double *v) {
-  mg_tensor *t = mg_empty(dt, ndim, size);
-  assert_non_null(t);
-  char *p = mg_data(t);
-  for (int64_t i = 0; i < mg_numel(t); i++) mg_store(dt, p + i * (int64_t)mg_dtype_size(dt), v[i]);
-  return t;
-}
-
-/* Element i in row-major order of t's logical shape (works for views). */
-static double elem(const mg_tensor *t, int64_t i) {
-  int64_t idx[MG_MAX_DIMS];
-  for (int d = t->ndim - 1; d >= 0; d--) idx[d] = i % t->size[d], i /= t->size[d];
-  return mg_load(t->dtype, mg_element(t, idx));
-}
+#include "helpers.h"
 
 static int64_t ielem(const mg_tensor *t, int64_t i) {
   assert_int_equal(t->dtype, MG_INT64);
   assert_true(mg_is_contiguous(t));
   return ((const int64_t *)mg_data(t))[i];
-}
-
-/* Checks t's dtype, shape and values (tolerance relative to 1 + |expected|), then
- * releases t. */
-static void expect(mg_tensor *t, mg_dtype dt, int ndim, const int64_t *size, const double *v,
-                   double tol) {
-  assert_non_null(t);
-  assert_int_equal(t->dtype, dt);
-  assert_int_equal(t->ndim, ndim);
-  for (int d = 0; d < ndim; d++) assert_int_equal(t->size[d], size[d]);
-  for (int64_t i = 0; i < mg_numel(t); i++) {
-    double got = elem(t, i);
-    if (isnan(v[i])) {
-      assert_true(isnan(got));
-    } else if (isinf(v[i])) {
-      assert_true(got == v[i]);
-    } else if (fabs(got - v[i]) > tol * (1 + fabs(v[i]))) {
-      fail_msg("element %lld: got %.17g, expected %.17g", (long long)i, got, v[i]);
-    }
-  }
-  mg_release(t);
-}
-
-static void expect_error(const char *message) {
-  assert_string_equal(mg_last_error(), message);
 }
 
 static mg_tensor *m23(mg_dtype dt) { /* {{1,2,3},{4,5,6}} */
@@ -383,10 +331,10 @@ static void test_sort_long(void **state) {
     int64_t j = ielem(i, k);
     assert_true(j >= 0 && j < N && !seen[j]);
     seen[j] = true;
-    assert_true(elem(v, k) == x[j]);
+    assert_true(at(v, k) == x[j]);
     if (k > 0) {
-      assert_true(elem(v, k - 1) <= elem(v, k));
-      if (elem(v, k - 1) == elem(v, k)) assert_true(ielem(i, k - 1) < j);
+      assert_true(at(v, k - 1) <= at(v, k));
+      if (at(v, k - 1) == at(v, k)) assert_true(ielem(i, k - 1) < j);
     }
   }
   mg_release(v), mg_release(i), mg_release(t);

@@ -1,69 +1,7 @@
 /* Tensor objects: dtypes, creation, refcounting, views, copies, cat/stack, type promotion,
  * randomness and memory counters. Expected values are worked out by hand (or recorded from
  * NumPy 1.24 where a comment says so) and written in. */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <cmocka.h>
-
-#include <math.h>
-#include <string.h>
-
-#include "moongrad.h"
-
-#define SHAPE(...) ((const int64_t[]){__VA_ARGS__})
-#define VALS(...) ((const double[]){__VA_ARGS__})
-
-/* A contiguous tensor holding v[0..numel) in row-major order. */
-static mg_tensor *make(mg_dtype dt, int ndim, const int64_t *size, const double *v) {
-  mg_tensor *t = mg_empty(dt, ndim, size);
-  assert_non_null(t);
-  char *p = mg_data(t);
-  for (int64_t i = 0; i < mg_numel(t); i++) mg_store(dt, p + i * (int64_t)mg_dtype_size(dt), v[i]);
-  return t;
-}
-
-/* Element i of t in row-major order of its logical shape (read through its strides). */
-static double at(const mg_tensor *t, int64_t i) {
-  int64_t idx[MG_MAX_DIMS];
-  for (int d = t->ndim - 1; d >= 0; d--) idx[d] = i % t->size[d], i /= t->size[d];
-  return mg_load(t->dtype, mg_element(t, idx));
-}
-
-static int64_t iat(const mg_tensor *t, int64_t i) {
-  int64_t idx[MG_MAX_DIMS];
-  assert_int_equal(t->dtype, MG_INT64);
-  for (int d = t->ndim - 1; d >= 0; d--) idx[d] = i % t->size[d], i /= t->size[d];
-  return *(const int64_t *)mg_element(t, idx);
-}
-
-/* Checks dtype, shape and values (|got - v| <= tol * (1 + |v|); NaN matches NaN). */
-static void check(const mg_tensor *t, mg_dtype dt, int ndim, const int64_t *size,
-                  const double *v, double tol) {
-  assert_non_null(t);
-  assert_int_equal(t->dtype, dt);
-  assert_int_equal(t->ndim, ndim);
-  for (int d = 0; d < ndim; d++) assert_int_equal(t->size[d], size[d]);
-  for (int64_t i = 0; i < mg_numel(t); i++) {
-    double got = at(t, i);
-    bool ok = isnan(v[i]) ? isnan(got) : isinf(v[i]) ? got == v[i]
-                                                      : fabs(got - v[i]) <= tol * (1 + fabs(v[i]));
-    if (!ok) fail_msg("element %lld: got %.17g, expected %.17g", (long long)i, got, v[i]);
-  }
-}
-
-/* check, then release t. */
-static void expect(mg_tensor *t, mg_dtype dt, int ndim, const int64_t *size, const double *v,
-                   double tol) {
-  check(t, dt, ndim, size, v, tol);
-  mg_release(t);
-}
-
-static void error_has(const char *needle) {
-  if (!strstr(mg_last_error(), needle))
-    fail_msg("error message \"%s\" lacks \"%s\"", mg_last_error(), needle);
-}
+#include "helpers.h"
 
 /* The header fields a failed call must leave as they were. */
 static void same_header(const mg_tensor *before, const mg_tensor *t) {
