@@ -171,19 +171,17 @@ print()
 
 -- ---- gemm ------------------------------------------------------------------------------
 local cores = {'unset', 'Haswell', 'SkylakeX', 'Cooperlake', 'Zen'}
-local best_core, best_1024
-for _, c in ipairs(cores) do
-  local v = get('blas_' .. c, 'by_size', '1024')
-  if v and (not best_1024 or v > best_1024) then best_core, best_1024 = c, v end
-end
-local function best_blas(n)
+-- The fastest direct OpenBLAS kernel at size n by one figure ('by_size': mean time,
+-- 'best_by_size': fastest single product): its GFLOP/s and its core name.
+local function best_blas(field, n)
   local best, which
   for _, c in ipairs(cores) do
-    local v = get('blas_' .. c, 'by_size', n)
+    local v = get('blas_' .. c, field, n)
     if v and (not best or v > best) then best, which = v, c end
   end
   return best, which
 end
+local _, best_core = best_blas('by_size', '1024')
 
 print('gemm: float32 n x n matmul, GFLOP/s from the mean time (higher is better), 2 threads')
 local mg_core = runs.mg_gemm.result and runs.mg_gemm.result.blas_core
@@ -196,7 +194,7 @@ row(w, {'', '', '', '', '', '', 'same', 'best', ''})
 local gemm_checks = {}
 for _, n in ipairs{'256', '1024', '2048'} do
   local m = get('mg_gemm', 'by_size', n)
-  local b, which = best_blas(n)
+  local b, which = best_blas('by_size', n)
   local sm = same and get(same, 'by_size', n)
   local pd, ps = get('torch_gemm', 'by_size', n), get('torch_gemm_skx', 'by_size', n)
   local rb, rp = ratio(m, b), ratio(m, pd)
@@ -209,17 +207,9 @@ for _, n in ipairs{'256', '1024', '2048'} do
 end
 print('  OB: cblas_sgemm called directly from C (same core: the one moongrad loaded; best: the')
 print('  fastest OPENBLAS_CORETYPE); PT: PyTorch ref.py, default and OPENBLAS_CORETYPE=SkylakeX')
-local function best_blas_fastest(n)
-  local best, which
-  for _, c in ipairs(cores) do
-    local v = get('blas_' .. c, 'best_by_size', n)
-    if v and (not best or v > best) then best, which = v, c end
-  end
-  return best, which
-end
 local fast = {}
 for _, n in ipairs{'256', '1024', '2048'} do
-  local m, b = get('mg_gemm', 'best_by_size', n), best_blas_fastest(n)
+  local m, b = get('mg_gemm', 'best_by_size', n), best_blas('best_by_size', n)
   fast[#fast + 1] = string.format('n=%s %s/%s = %s', n, fmt(m, '%.0f'), fmt(b, '%.0f'), fmt(ratio(m, b), '%.2f'))
 end
 print('  fastest single product, moongrad/OB best (less noisy): ' .. table.concat(fast, '; '))

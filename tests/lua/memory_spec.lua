@@ -17,6 +17,14 @@ end
 
 local MB = 1024 * 1024
 
+-- Runs step() warm times, then up to total times; returns RSS before and after the second part.
+local function rss_across(step, warm, total)
+  for _ = 1, warm do step() end
+  local before = rss_bytes()
+  for _ = warm + 1, total do step() end
+  return before, rss_bytes()
+end
+
 describe('memory of a loop of temporaries', function()
   it('holds steady over 200000 iterations of ((a*b + 1):tanh()):sum()', function()
     if not rss_bytes() then
@@ -25,10 +33,7 @@ describe('memory of a loop of temporaries', function()
     end
     local a, b = mg.rand(1000), mg.rand(1000)
     local y
-    for _ = 1, 1000 do y = ((a * b + 1):tanh()):sum() end
-    local before = rss_bytes()
-    for _ = 1001, 200000 do y = ((a * b + 1):tanh()):sum() end
-    local after = rss_bytes()
+    local before, after = rss_across(function() y = ((a * b + 1):tanh()):sum() end, 1000, 200000)
     assert.is_true(mg.is_tensor(y))
     local grew = after - before
     assert.is_true(grew < 20 * MB, string.format('RSS grew by %.1f MB (from %.1f to %.1f MB)',
@@ -42,10 +47,7 @@ describe('memory of a loop of temporaries', function()
     end
     local a, b = mg.rand(1000), mg.rand(1000)
     local y
-    for _ = 1, 1000 do y = (a * b + 1):tanh() end
-    local before = rss_bytes()
-    for _ = 1001, 200000 do y = (a * b + 1):tanh() end
-    local after = rss_bytes()
+    local before, after = rss_across(function() y = (a * b + 1):tanh() end, 1000, 200000)
     assert.are.same({1000}, y.shape)
     local grew = after - before
     assert.is_true(grew < 20 * MB, string.format('RSS grew by %.1f MB (from %.1f to %.1f MB)',
@@ -61,10 +63,8 @@ describe('memory of a loop of temporaries', function()
       return
     end
     local a = mg.rand(250000) -- 1 MB per temporary
-    for _ = 1, 20 do local _ = (a + 1) * 2 end
-    local before = rss_bytes()
-    for _ = 1, 2000 do local _ = (a + 1) * 2 end -- 4 GB allocated in all
-    local after = rss_bytes()
+    -- 2000 timed iterations: 4 GB allocated in all
+    local before, after = rss_across(function() local _ = (a + 1) * 2 end, 20, 2020)
     local grew = after - before
     assert.is_true(grew < 64 * MB, string.format('RSS grew by %.1f MB (from %.1f to %.1f MB)',
                                                  grew / MB, before / MB, after / MB))
