@@ -54,8 +54,9 @@ int mg_check_writable(const char *what, const mg_tensor *t) {
   return 0;
 }
 
-/* Copies src (broadcast) into dst when they overlap in memory, through a temporary. */
-static int copy_into(const char *what, mg_tensor *dst, const mg_tensor *src) {
+static mg_tensor *copy_as(const char *what, const mg_tensor *t, mg_dtype dtype);
+
+int mg_copy_raw(const char *what, mg_tensor *dst, const mg_tensor *src) {
   int nd;
   int64_t shape[MG_MAX_DIMS];
   char b1[MG_SHAPE_STR], b2[MG_SHAPE_STR];
@@ -67,7 +68,7 @@ static int copy_into(const char *what, mg_tensor *dst, const mg_tensor *src) {
   if (mg_check_writable(what, dst)) return -1;
   mg_tensor *tmp = NULL;
   if (src->storage == dst->storage && src != dst) {
-    tmp = mg_clone(src);
+    tmp = copy_as(what, src, src->dtype);
     if (!tmp) return -1;
     src = tmp;
   }
@@ -80,35 +81,54 @@ static int copy_into(const char *what, mg_tensor *dst, const mg_tensor *src) {
   return 0;
 }
 
-int mg_copy_(mg_tensor *dst, const mg_tensor *src) { return copy_into("copy_", dst, src); }
-
-int mg_fill_(mg_tensor *t, double value) {
-  if (mg_check_writable("fill_", t)) return -1;
-  mg_tensor v = {.dtype = MG_FLOAT64, .storage = &(mg_storage){.data = &value, .refcount = 1}};
-  return copy_into("fill_", t, &v);
+int mg_copy_(mg_tensor *dst, const mg_tensor *src) {
+  if (mg_prepare_write("copy_", dst, 1, &src)) return -1;
+  return mg_copy_raw("copy_", dst, src);
 }
 
-mg_tensor *mg_clone(const mg_tensor *t) {
-  mg_tensor *c = mg_empty(t->dtype, t->ndim, t->size);
-  if (c && copy_into("clone", c, t)) {
+int mg_fill_(mg_tensor *t, double value) {
+  if (mg_prepare_write("fill_", t, 0, NULL)) return -1;
+  mg_tensor v = {.dtype = MG_FLOAT64, .storage = &(mg_storage){.data = &value, .refcount = 1}};
+  return mg_copy_raw("fill_", t, &v);
+}
+
+/* A new contiguous copy of t in dtype, unrecorded: what clone, contiguous and to make. */
+static mg_tensor *copy_as(const char *what, const mg_tensor *t, mg_dtype dtype) {
+  mg_tensor *c = mg_empty(dtype, t->ndim, t->size);
+  if (c && mg_copy_raw(what, c, t)) {
     mg_release(c);
     return NULL;
   }
   return c;
 }
 
+/* clone, contiguous, to: the gradient passes as it is (the engine converts its dtype). */
+static int copy_backward(mg_node *node, const mg_tensor *grad, mg_tensor **gi) {
+  (void)node;
+  gi[0] = mg_retain((mg_tensor *)grad);
+  return 0;
+}
+
+/* Records the copy out of t (passing a failure on); an integer or bool copy is not
+ * differentiable and records nothing. */
+static mg_tensor *record_copy(mg_tensor *out, const mg_tensor *t, const char *name) {
+  mg_node *node;
+  if (!out || !mg_dtype_is_float(out->dtype)) return out;
+  return mg_record(out, name, copy_backward, 1, &t, &node) ? NULL : out;
+}
+
+mg_tensor *mg_clone(const mg_tensor *t) {
+  return record_copy(copy_as("clone", t, t->dtype), t, "clone");
+}
+
 mg_tensor *mg_contiguous(mg_tensor *t) {
-  return mg_is_contiguous(t) ? mg_retain(t) : mg_clone(t);
+  if (mg_is_contiguous(t)) return mg_retain(t);
+  return record_copy(copy_as("contiguous", t, t->dtype), t, "contiguous");
 }
 
 mg_tensor *mg_to(mg_tensor *t, mg_dtype dtype) {
   if (t->dtype == dtype) return mg_retain(t);
-  mg_tensor *c = mg_empty(dtype, t->ndim, t->size);
-  if (c && copy_into("to", c, t)) {
-    mg_release(c);
-    return NULL;
-  }
-  return c;
+  return record_copy(copy_as("to", t, dtype), t, "to");
 }
 
 static int check_list(const char *what, int n, mg_tensor *const *ts) {
@@ -118,6 +138,31 @@ static int check_list(const char *what, int n, mg_tensor *const *ts) {
       return mg_fail("%s: expected tensors of one dtype, got %s (tensor 1) and %s (tensor %d)",
                      what, mg_dtype_name(ts[0]->dtype), mg_dtype_name(ts[i]->dtype), i + 1);
   return 0;
+}
+
+/* cat and stack along ctx.dim: each input's gradient is its part of grad, a narrow (cat)
+ * or a select (stack: grad has one dim more than the inputs). */
+static int join_backward(mg_node *node, const mg_tensor *grad, mg_tensor **gi) {
+  mg_tensor *g = (mg_tensor *)grad;
+  int dim = node->ctx.dim;
+  bool stack = grad->ndim > node->inputs[0].ndim;
+  int64_t at = 0;
+  for (int i = 0; i < node->num_inputs; i++) {
+    int64_t length = stack ? 1 : node->inputs[i].size[dim];
+    if (mg_needs_grad(node, i) &&
+        !(gi[i] = stack ? mg_select(g, dim, i) : mg_narrow(g, dim, at, length)))
+      return -1;
+    at += length;
+  }
+  return 0;
+}
+
+static mg_tensor *record_join(mg_tensor *out, int n, mg_tensor *const *ts, const char *name,
+                              int dim) {
+  mg_node *node;
+  if (mg_record(out, name, join_backward, n, (const mg_tensor *const *)ts, &node)) return NULL;
+  if (node) node->ctx.dim = dim;
+  return out;
 }
 
 mg_tensor *mg_cat(int n, mg_tensor *const *ts, int dim) {
@@ -141,7 +186,7 @@ mg_tensor *mg_cat(int n, mg_tensor *const *ts, int dim) {
   int64_t at = 0;
   for (int i = 0; i < n; i++) {
     mg_tensor *part = mg_narrow(out, dim, at, ts[i]->size[dim]);
-    int rc = part ? mg_copy_(part, ts[i]) : -1;
+    int rc = part ? mg_copy_raw("cat", part, ts[i]) : -1;
     mg_release(part);
     if (rc) {
       mg_release(out);
@@ -149,7 +194,7 @@ mg_tensor *mg_cat(int n, mg_tensor *const *ts, int dim) {
     }
     at += ts[i]->size[dim];
   }
-  return out;
+  return record_join(out, n, ts, "cat", dim);
 }
 
 mg_tensor *mg_stack(int n, mg_tensor *const *ts, int dim) {
@@ -170,12 +215,12 @@ mg_tensor *mg_stack(int n, mg_tensor *const *ts, int dim) {
   if (!out) return NULL;
   for (int i = 0; i < n; i++) {
     mg_tensor *part = mg_select(out, dim, i);
-    int rc = part ? mg_copy_(part, ts[i]) : -1;
+    int rc = part ? mg_copy_raw("stack", part, ts[i]) : -1;
     mg_release(part);
     if (rc) {
       mg_release(out);
       return NULL;
     }
   }
-  return out;
+  return record_join(out, n, ts, "stack", dim);
 }

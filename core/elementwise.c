@@ -143,6 +143,7 @@ FLOAT_UNARY(sin, sin(x))
 FLOAT_UNARY(cos, cos(x))
 FLOAT_UNARY(tanh, tanh(x))
 FLOAT_UNARY(sigmoid, 1 / (1 + exp(-x)))
+FLOAT_UNARY(erf, erf(x))
 FLOAT_UNARY(floor, floor(x))
 FLOAT_UNARY(ceil, ceil(x))
 FLOAT_UNARY(round, rint(x)) /* half to even, as PyTorch */
@@ -176,6 +177,7 @@ static const struct {
     [MG_COS] = {"cos", FLOATING, {cos_f32, cos_f64}},
     [MG_TANH] = {"tanh", FLOATING, {tanh_f32, tanh_f64}},
     [MG_SIGMOID] = {"sigmoid", FLOATING, {sigmoid_f32, sigmoid_f64}},
+    [MG_ERF] = {"erf", FLOATING, {erf_f32, erf_f64}},
     [MG_FLOOR] = {"floor", ROUNDING, {floor_f32, floor_f64, copy_i64}},
     [MG_CEIL] = {"ceil", ROUNDING, {ceil_f32, ceil_f64, copy_i64}},
     [MG_ROUND] = {"round", ROUNDING, {round_f32, round_f64, copy_i64}},
@@ -229,8 +231,8 @@ static const mg_tensor *convert(const mg_tensor *t, mg_dtype dtype, const mg_ten
 
 /* Checks that out has the op's shape and can hold its result dtype (no float into an
  * integer tensor, nothing but bool into bool), as PyTorch's in-place rules. */
-static int check_out(const char *what, const mg_tensor *out, mg_dtype result, int ndim,
-                     const int64_t *size) {
+static int check_out(const char *what, mg_tensor *out, mg_dtype result, int ndim,
+                     const int64_t *size, int nsources, const mg_tensor *const *sources) {
   char b1[MG_SHAPE_STR], b2[MG_SHAPE_STR];
   if (out->ndim != ndim || memcmp(out->size, size, sizeof(int64_t) * (size_t)ndim) != 0)
     return mg_fail("%s: the result has shape %s but the output tensor has shape %s", what,
@@ -240,7 +242,7 @@ static int check_out(const char *what, const mg_tensor *out, mg_dtype result, in
   if (!ok)
     return mg_fail("%s: a %s result cannot be written into a %s tensor", what,
                    mg_dtype_name(result), mg_dtype_name(out->dtype));
-  return mg_check_writable(what, out);
+  return mg_prepare_write(what, out, nsources, sources);
 }
 
 /* Runs kernel over (out, ops...) where ops are already in the computing dtype; writes
@@ -258,7 +260,7 @@ static int run(const char *what, mg_run_kernel kernel, const void *ctx, int nops
   }
   mg_foreach(nops + 1, args, ndim, size, kernel, ctx);
   if (target != out) {
-    int rc = mg_copy_(out, target);
+    int rc = mg_copy_raw(what, out, target);
     mg_release(target);
     return rc;
   }
@@ -282,7 +284,8 @@ static int binary(mg_binary_op op, const mg_tensor *a, const mg_tensor *b, mg_te
   if (mg_broadcast_shapes(what, a->ndim, a->size, b->ndim, b->size, &ndim, size)) return -1;
   mg_dtype compute = binary_compute_dtype(op, mg_result_type(a, b));
   mg_dtype result = binary_ops[op].kind >= COMPARISON ? MG_BOOL : compute;
-  if (out && check_out(what, out, result, ndim, size)) return -1;
+  if (out && check_out(what, out, result, ndim, size, 2, (const mg_tensor *[]){a, b}))
+    return -1;
   operand oa, ob;
   const mg_tensor *ops[2] = {convert(a, compute, out, &oa), convert(b, compute, out, &ob)};
   int rc = -1;
@@ -295,12 +298,67 @@ static int binary(mg_binary_op op, const mg_tensor *a, const mg_tensor *b, mg_te
   return rc;
 }
 
+/* d(a op b): saved a, b. maximum/minimum split the gradient evenly on ties (PyTorch). */
+static int binary_backward(mg_node *node, const mg_tensor *grad, mg_tensor **gi) {
+  mg_tensor *a = node->saved[0], *b = node->saved[1], *g = (mg_tensor *)grad;
+  bool need_a = mg_needs_grad(node, 0), need_b = mg_needs_grad(node, 1);
+  switch ((mg_binary_op)node->ctx.op) {
+  case MG_ADD:
+    if (need_a) gi[0] = mg_retain(g);
+    if (need_b) gi[1] = mg_retain(g);
+    break;
+  case MG_SUB:
+    if (need_a) gi[0] = mg_retain(g);
+    if (need_b) gi[1] = mg_op1(MG_NEG, g, 0);
+    break;
+  case MG_MUL:
+    if (need_a) gi[0] = mg_op2(MG_MUL, g, b, 0);
+    if (need_b) gi[1] = mg_op2(MG_MUL, g, a, 0);
+    break;
+  case MG_DIV: /* d/da = 1/b, d/db = -a/b^2 */
+    gi[0] = mg_op2(MG_DIV, g, b, 0);
+    gi[1] = mg_op1(MG_NEG, mg_op2(MG_DIV, mg_op2(MG_MUL, gi[0], a, 0), b, MG_OWN_A), MG_OWN_A);
+    break;
+  case MG_POW: { /* d/da = b a^(b-1), d/db = a^b log a (taken as 0 where a = 0) */
+    gi[0] = mg_op2(MG_MUL, mg_op2(MG_MUL, g, b, 0),
+                   mg_op2(MG_POW, a, mg_op_number(MG_SUB, b, 1, 0), MG_OWN_B), MG_OWN_A | MG_OWN_B);
+    if (!need_b) break;
+    mg_tensor *zero = mg_op_number(MG_EQ, a, 0, 0);
+    mg_tensor *log_a = mg_op1(MG_LOG, a, 0), *safe = NULL;
+    if (zero && log_a) safe = mg_masked_fill(log_a, zero, 0);
+    mg_release(zero), mg_release(log_a);
+    gi[1] = mg_op2(MG_MUL, mg_op2(MG_MUL, g, mg_op2(MG_POW, a, b, 0), MG_OWN_B), safe,
+                   MG_OWN_A | MG_OWN_B);
+    break;
+  }
+  case MG_MAXIMUM:
+  case MG_MINIMUM: { /* share of a: 1 where a wins, 1/2 on ties */
+    mg_binary_op wins = node->ctx.op == MG_MAXIMUM ? MG_GT : MG_LT;
+    mg_tensor *share = mg_op2(MG_ADD, mg_op2(wins, a, b, 0),
+                              mg_op_number(MG_MUL, mg_op2(MG_EQ, a, b, 0), 0.5, MG_OWN_A),
+                              MG_OWN_A | MG_OWN_B);
+    gi[0] = mg_op2(MG_MUL, g, share, 0);
+    gi[1] = mg_op2(MG_SUB, g, gi[0], 0);
+    mg_release(share);
+    break;
+  }
+  default: return mg_fail("backward: %s is not differentiable", node->name);
+  }
+  return (need_a && !gi[0]) || (need_b && !gi[1]) ? -1 : 0;
+}
+
 mg_tensor *mg_binary(mg_binary_op op, const mg_tensor *a, const mg_tensor *b) {
   mg_tensor *made = NULL;
   if (binary(op, a, b, NULL, &made)) {
     mg_release(made);
     return NULL;
   }
+  if (binary_ops[op].kind >= COMPARISON || op == MG_LOGICAL_AND) return made;
+  mg_node *node;
+  if (mg_record(made, binary_ops[op].name, binary_backward, 2, (const mg_tensor *[]){a, b}, &node))
+    return NULL;
+  if (node && (mg_save(node, a, made) || mg_save(node, b, made))) return NULL;
+  if (node) node->ctx.op = op;
   return made;
 }
 
@@ -319,7 +377,7 @@ static mg_dtype unary_compute_dtype(unary_kind kind, mg_dtype in) {
 static int unary(const char *what, unary_kind kind, const mg_run_kernel *kernels,
                  const clamp_bounds *ctx, const mg_tensor *a, mg_tensor *out, mg_tensor **made) {
   mg_dtype compute = unary_compute_dtype(kind, a->dtype);
-  if (out && check_out(what, out, compute, a->ndim, a->size)) return -1;
+  if (out && check_out(what, out, compute, a->ndim, a->size, 1, &a)) return -1;
   operand oa;
   const mg_tensor *ops[1] = {convert(a, compute, out, &oa)};
   int rc = -1;
@@ -331,13 +389,62 @@ static int unary(const char *what, unary_kind kind, const mg_run_kernel *kernels
   return rc;
 }
 
+/* d op(x) from x (saved[0]) or y = op(x) (saved[0] for the ops marked SAVES_OUTPUT). */
+static bool saves_output(mg_unary_op op) {
+  return op == MG_EXP || op == MG_SQRT || op == MG_RSQRT || op == MG_TANH || op == MG_SIGMOID;
+}
+
+static int unary_backward(mg_node *node, const mg_tensor *grad, mg_tensor **gi) {
+  mg_tensor *x = node->saved[0], *y = node->saved[0], *g = (mg_tensor *)grad, *d;
+  switch ((mg_unary_op)node->ctx.op) {
+  case MG_NEG: d = mg_op1(MG_NEG, g, 0); break;
+  case MG_ABS: d = mg_op2(MG_MUL, g, mg_op1(MG_SIGN, x, 0), MG_OWN_B); break;
+  case MG_EXP: d = mg_op2(MG_MUL, g, y, 0); break;
+  case MG_LOG: d = mg_op2(MG_DIV, g, x, 0); break;
+  case MG_LOG1P: d = mg_op2(MG_DIV, g, mg_op_number(MG_ADD, x, 1, 0), MG_OWN_B); break;
+  case MG_SQRT: d = mg_op2(MG_DIV, mg_op_number(MG_MUL, g, 0.5, 0), y, MG_OWN_A); break;
+  case MG_RSQRT: /* -y^3 / 2 */
+    d = mg_op2(MG_MUL, g, mg_op_number(MG_MUL, mg_op_number(MG_POW, y, 3, 0), -0.5, MG_OWN_A),
+               MG_OWN_B);
+    break;
+  case MG_SIN: d = mg_op2(MG_MUL, g, mg_op1(MG_COS, x, 0), MG_OWN_B); break;
+  case MG_COS: d = mg_op2(MG_MUL, g, mg_op1(MG_NEG, mg_op1(MG_SIN, x, 0), MG_OWN_A), MG_OWN_B); break;
+  case MG_TANH: /* 1 - y^2 */
+    d = mg_op2(MG_MUL, g, mg_op_number(MG_SUB, mg_op2(MG_MUL, y, y, 0), 1, MG_OWN_A), MG_OWN_B);
+    d = mg_op1(MG_NEG, d, MG_OWN_A);
+    break;
+  case MG_SIGMOID: /* y (1 - y) */
+    d = mg_op2(MG_MUL, mg_op2(MG_MUL, g, y, 0), mg_op_number(MG_SUB, y, 1, 0), MG_OWN_A | MG_OWN_B);
+    d = mg_op1(MG_NEG, d, MG_OWN_A);
+    break;
+  case MG_RELU: d = mg_op2(MG_MUL, g, mg_op_number(MG_GT, x, 0, 0), MG_OWN_B); break;
+  case MG_ERF: /* 2/sqrt(pi) exp(-x^2) */
+    d = mg_op1(MG_EXP, mg_op1(MG_NEG, mg_op2(MG_MUL, x, x, 0), MG_OWN_A), MG_OWN_A);
+    d = mg_op2(MG_MUL, g, mg_op_number(MG_MUL, d, 1.1283791670955126, MG_OWN_A), MG_OWN_B);
+    break;
+  default: /* sign, floor, ceil, round: flat almost everywhere */
+    d = mg_zeros(g->dtype, g->ndim, g->size);
+  }
+  gi[0] = d;
+  return d ? 0 : -1;
+}
+
+static mg_tensor *record_unary(mg_unary_op op, const mg_tensor *a, mg_tensor *out) {
+  mg_node *node;
+  if (op == MG_LOGICAL_NOT || mg_record(out, unary_ops[op].name, unary_backward, 1, &a, &node))
+    return op == MG_LOGICAL_NOT ? out : NULL;
+  if (node && mg_save(node, saves_output(op) ? out : a, out)) return NULL;
+  if (node) node->ctx.op = op;
+  return out;
+}
+
 mg_tensor *mg_unary(mg_unary_op op, const mg_tensor *a) {
   mg_tensor *made = NULL;
   if (unary(unary_ops[op].name, unary_ops[op].kind, unary_ops[op].kernel, NULL, a, NULL, &made)) {
     mg_release(made);
     return NULL;
   }
-  return made;
+  return record_unary(op, a, made);
 }
 
 int mg_unary_out(mg_unary_op op, const mg_tensor *a, mg_tensor *out) {
@@ -356,12 +463,25 @@ static int clamp_checked(const mg_tensor *a, double min, double max, mg_tensor *
   return unary("clamp", KEEPS_DTYPE, clamp_kernels, &bounds, a, out, made);
 }
 
+/* The gradient passes where min <= x <= max (saved x). */
+static int clamp_backward(mg_node *node, const mg_tensor *grad, mg_tensor **gi) {
+  mg_tensor *x = node->saved[0];
+  mg_tensor *inside = mg_op2(MG_LOGICAL_AND, mg_op_number(MG_GE, x, node->ctx.number[0], 0),
+                             mg_op_number(MG_LE, x, node->ctx.number[1], 0), MG_OWN_A | MG_OWN_B);
+  gi[0] = mg_op2(MG_MUL, (mg_tensor *)grad, inside, MG_OWN_B);
+  return gi[0] ? 0 : -1;
+}
+
 mg_tensor *mg_clamp(const mg_tensor *a, double min, double max) {
   mg_tensor *made = NULL;
+  mg_node *node;
   if (clamp_checked(a, min, max, NULL, &made)) {
     mg_release(made);
     return NULL;
   }
+  if (mg_record(made, "clamp", clamp_backward, 1, &a, &node) || (node && mg_save(node, a, made)))
+    return NULL;
+  if (node) node->ctx.number[0] = min, node->ctx.number[1] = max;
   return made;
 }
 
@@ -381,6 +501,19 @@ int mg_clamp_out(const mg_tensor *a, double min, double max, mg_tensor *out) {
 WHERE_KERNEL(where_1, uint8_t)
 WHERE_KERNEL(where_4, uint32_t)
 WHERE_KERNEL(where_8, uint64_t)
+
+/* The gradient goes to a where cond holds, to b elsewhere (saved cond). */
+static int where_backward(mg_node *node, const mg_tensor *grad, mg_tensor **gi) {
+  mg_tensor *cond = node->saved[0];
+  for (int i = 1; i <= 2; i++) {
+    if (!mg_needs_grad(node, i)) continue;
+    mg_tensor *skip = i == 1 ? mg_op1(MG_LOGICAL_NOT, cond, 0) : mg_retain(cond);
+    gi[i] = skip ? mg_masked_fill(grad, skip, 0) : NULL;
+    mg_release(skip);
+    if (!gi[i]) return -1;
+  }
+  return 0;
+}
 
 mg_tensor *mg_where(const mg_tensor *cond, const mg_tensor *a, const mg_tensor *b) {
   int n1, ndim;
@@ -402,5 +535,9 @@ mg_tensor *mg_where(const mg_tensor *cond, const mg_tensor *a, const mg_tensor *
   }
   mg_release(oa.owned);
   mg_release(ob.owned);
+  mg_node *node;
+  if (out && (mg_record(out, "where", where_backward, 3, (const mg_tensor *[]){cond, a, b}, &node) ||
+              (node && mg_save(node, cond, out))))
+    return NULL;
   return out;
 }

@@ -144,6 +144,36 @@ static mg_tensor *take(const mg_tensor *t, int dim, const mg_tensor *index,
   return out;
 }
 
+/* Records the op that made out from n inputs (passing a failure on), saving an index or a
+ * mask for its rule, with dim. */
+static mg_tensor *record(mg_tensor *out, int n, const mg_tensor *const *inputs, const char *name,
+                         mg_backward_fn backward, const mg_tensor *keep, int dim) {
+  mg_node *node;
+  if (!out || mg_record(out, name, backward, n, inputs, &node) || (node && mg_save(node, keep, out)))
+    return NULL;
+  if (node) node->ctx.dim = dim;
+  return out;
+}
+
+static int scatter_run(mg_tensor *t, int dim, const mg_tensor *index, const mg_tensor *src);
+
+/* The gradient of a take: zeros of the input's shape with grad added where each element
+ * came from (index, of grad's shape), so that repeated indices accumulate. */
+static int add_back(mg_node *node, const mg_tensor *grad, const mg_tensor *index, mg_tensor **gi) {
+  const mg_edge *in = &node->inputs[0];
+  gi[0] = mg_zeros(grad->dtype, in->ndim, in->size);
+  return gi[0] ? scatter_run(gi[0], node->ctx.dim, index, grad) : -1;
+}
+
+/* saved[0] the 1-D (or 0-d) index, repeated over grad's other dims. */
+static int index_select_backward(mg_node *node, const mg_tensor *grad, mg_tensor **gi) {
+  const mg_tensor *index = node->saved[0];
+  int64_t istride[MG_MAX_DIMS] = {0};
+  istride[node->ctx.dim] = index->ndim ? index->stride[0] : 0;
+  mg_tensor spread = header(index, grad->ndim, grad->size, istride);
+  return add_back(node, grad, &spread, gi);
+}
+
 mg_tensor *mg_index_select(const mg_tensor *t, int dim, const mg_tensor *index) {
   char buf[MG_SHAPE_STR];
   if (mg_check_dim("index_select", dim, t->ndim) || check_int64("index_select", index))
@@ -156,14 +186,21 @@ mg_tensor *mg_index_select(const mg_tensor *t, int dim, const mg_tensor *index) 
   memcpy(size, t->size, sizeof size);
   size[dim] = mg_numel(index);
   istride[dim] = index->ndim ? index->stride[0] : 0;
-  return take(t, dim, index, size, istride);
+  return record(take(t, dim, index, size, istride), 1, &t, "index_select",
+                index_select_backward, index, dim);
+}
+
+/* saved[0] the index, of grad's shape. */
+static int gather_backward(mg_node *node, const mg_tensor *grad, mg_tensor **gi) {
+  return add_back(node, grad, node->saved[0], gi);
 }
 
 mg_tensor *mg_gather(const mg_tensor *t, int dim, const mg_tensor *index) {
   if (mg_check_dim("gather", dim, t->ndim) || check_int64("gather", index) ||
       check_fits("gather", index, "the tensor", t, dim) || check_index("gather", index, t, dim))
     return NULL;
-  return take(t, dim, index, index->size, index->stride);
+  return record(take(t, dim, index, index->size, index->stride), 1, &t, "gather",
+                gather_backward, index, dim);
 }
 
 /* ---- scatter_add: t[c with c[dim] = index at c] += src[c] for c in index's shape --------- */
@@ -225,20 +262,39 @@ static int scatter_run(mg_tensor *t, int dim, const mg_tensor *index, const mg_t
 
 int mg_scatter_add_(mg_tensor *t, int dim, const mg_tensor *index, const mg_tensor *src) {
   if (scatter_check("scatter_add_", t, dim, index, src) ||
-      mg_check_writable("scatter_add_", t))
+      mg_prepare_write("scatter_add_", t, 1, &src))
     return -1;
   return scatter_run(t, dim, index, src);
+}
+
+/* t's gradient is grad; src's is grad gathered at index, zero where src reaches beyond
+ * index (saved[0] the index). */
+static int scatter_add_backward(mg_node *node, const mg_tensor *grad, mg_tensor **gi) {
+  const mg_tensor *index = node->saved[0];
+  const mg_edge *src = &node->inputs[1];
+  if (mg_needs_grad(node, 0)) gi[0] = mg_retain((mg_tensor *)grad);
+  if (!mg_needs_grad(node, 1)) return 0;
+  mg_tensor *taken = mg_gather(grad, node->ctx.dim, index);
+  if (!taken || !(gi[1] = mg_zeros(grad->dtype, src->ndim, src->size))) {
+    mg_release(taken);
+    return -1;
+  }
+  mg_tensor corner = header(gi[1], src->ndim, index->size, gi[1]->stride);
+  int rc = mg_copy_raw("scatter_add", &corner, taken);
+  mg_release(taken);
+  return rc;
 }
 
 mg_tensor *mg_scatter_add(const mg_tensor *t, int dim, const mg_tensor *index,
                           const mg_tensor *src) {
   if (scatter_check("scatter_add", t, dim, index, src)) return NULL;
-  mg_tensor *out = mg_clone(t);
-  if (out && scatter_run(out, dim, index, src)) {
+  mg_tensor *out = mg_empty(t->dtype, t->ndim, t->size);
+  if (out && (mg_copy_raw("scatter_add", out, t) || scatter_run(out, dim, index, src))) {
     mg_release(out);
     return NULL;
   }
-  return out;
+  return record(out, 2, (const mg_tensor *[]){t, src}, "scatter_add", scatter_add_backward,
+                index, dim);
 }
 
 /* ---- masked_fill: t[mask] = value, mask broadcast -------------------------------------- */
@@ -291,8 +347,14 @@ int mg_masked_fill_(mg_tensor *t, const mg_tensor *mask, double value) {
     return mg_fail("masked_fill_: a mask of shape %s cannot be broadcast to the tensor's "
                    "shape %s",
                    mg_shape_str(mask->ndim, mask->size, b1), mg_shape_str(t->ndim, t->size, b2));
-  if (mg_check_writable("masked_fill_", t)) return -1;
+  if (mg_prepare_write("masked_fill_", t, 0, NULL)) return -1;
   return fill_where(t, mask, value);
+}
+
+/* The gradient passes where the mask does not hold (saved[0] the mask). */
+static int masked_fill_backward(mg_node *node, const mg_tensor *grad, mg_tensor **gi) {
+  gi[0] = mg_masked_fill(grad, node->saved[0], 0);
+  return gi[0] ? 0 : -1;
 }
 
 mg_tensor *mg_masked_fill(const mg_tensor *t, const mg_tensor *mask, double value) {
@@ -300,11 +362,11 @@ mg_tensor *mg_masked_fill(const mg_tensor *t, const mg_tensor *mask, double valu
   int64_t size[MG_MAX_DIMS];
   if (check_mask("masked_fill", t, mask, &nd, size)) return NULL;
   mg_tensor *out = mg_empty(t->dtype, nd, size);
-  if (out && (mg_copy_(out, t) || fill_where(out, mask, value))) {
+  if (out && (mg_copy_raw("masked_fill", out, t) || fill_where(out, mask, value))) {
     mg_release(out);
     return NULL;
   }
-  return out;
+  return record(out, 1, &t, "masked_fill", masked_fill_backward, mask, 0);
 }
 
 /* ---- one_hot: int64 out[..., index] = 1 ------------------------------------------------ */

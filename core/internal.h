@@ -8,6 +8,7 @@ struct mg_storage {
   void *data;
   size_t nbytes;
   int refcount;
+  uint64_t version; /* in-place writes so far: autograd checks its saved tensors with it */
 };
 
 mg_storage *mg_storage_new(size_t nbytes); /* uninitialised, 64-byte aligned */
@@ -62,8 +63,16 @@ void mg_parallel_for(int64_t n, int64_t min_per_thread, mg_range_fn fn, void *ct
 void mg_cast_run(mg_dtype dst, char *d, int64_t ds, mg_dtype src, const char *s, int64_t ss,
                  int64_t n);
 
+/* Copies src (broadcast) into dst, through a temporary when they overlap: the unchecked
+ * copy_ that ops use to fill their own new results. */
+int mg_copy_raw(const char *what, mg_tensor *dst, const mg_tensor *src);
+
 /* Rejects writing into a tensor in which several elements share memory (an expand). */
 int mg_check_writable(const char *what, const mg_tensor *t);
+/* Before an in-place op writes t from sources (n of them, may be NULL): checks t is
+ * writable and that autograd is not asked to track the change (t or a source requiring
+ * grad while grad mode is on), then counts the write in t's version. */
+int mg_prepare_write(const char *what, mg_tensor *t, int n, const mg_tensor *const *sources);
 
 /* OpenBLAS entry points, loaded at first use (blas.c). */
 typedef struct {
@@ -75,5 +84,65 @@ typedef struct {
 } mg_blas_api;
 const mg_blas_api *mg_blas(void); /* NULL (error set) when OpenBLAS cannot be loaded */
 void mg_blas_set_threads(int n);
+
+/* ---- autograd (autograd.c) --------------------------------------------------------- */
+/* A backward rule: from the gradient of the node's output, the gradient of each input for
+ * which mg_needs_grad(node, i); leave the others NULL. A gradient may have any shape that
+ * broadcasts to its input's and any float dtype: the engine sums it to the input's shape
+ * and converts it. Grad mode is off while rules run. */
+typedef int (*mg_backward_fn)(mg_node *node, const mg_tensor *grad, mg_tensor **grad_inputs);
+
+typedef struct {
+  mg_node *node;   /* the input's grad_fn (retained), or NULL */
+  mg_tensor *leaf; /* the input itself (retained) when it is a leaf requiring grad */
+  mg_dtype dtype;  /* the input's dtype and shape, what its gradient must have */
+  int ndim;
+  int64_t size[MG_MAX_DIMS];
+} mg_edge;
+
+#define MG_MAX_SAVED 4
+struct mg_node {
+  const char *name;
+  mg_backward_fn backward;
+  int refcount;
+  int num_inputs;
+  mg_edge *inputs;
+  int num_saved;
+  mg_tensor *saved[MG_MAX_SAVED]; /* detached aliases: a node never holds its own output */
+  uint64_t saved_version[MG_MAX_SAVED];
+  bool freed; /* saved tensors released by a backward without retain_graph */
+  struct {    /* what the backward rule needs besides tensors; each op says which */
+    int op, dim;
+    bool flag;
+    double number[2];
+    int64_t ints[MG_MAX_DIMS];
+  } ctx;
+  /* the engine's bookkeeping during one backward */
+  uint64_t visit;
+  int pending;
+  mg_tensor *grad_sum;
+  mg_node *link; /* the next node in the engine's ready stack, or in a release's */
+};
+
+/* Whether an op on these inputs must be recorded (grad mode on, an input requiring grad). */
+bool mg_wants_grad(int n, const mg_tensor *const *inputs);
+/* Records a node for out, made from inputs by the op name with the backward rule: out then
+ * requires grad. *node is NULL when nothing needs recording. On failure releases out. */
+int mg_record(mg_tensor *out, const char *name, mg_backward_fn backward, int n,
+              const mg_tensor *const *inputs, mg_node **node);
+/* Saves t for the backward rule (as node->saved[k], in call order). On failure releases
+ * out, the tensor being recorded. */
+int mg_save(mg_node *node, const mg_tensor *t, mg_tensor *out);
+static inline bool mg_needs_grad(const mg_node *node, int i) {
+  return node->inputs[i].node || node->inputs[i].leaf;
+}
+void mg_node_release(mg_node *node);
+
+/* Arithmetic for backward rules, chainable: a NULL operand gives NULL (the error is
+ * already set), and the operands flagged in own are released either way. */
+enum { MG_OWN_A = 1, MG_OWN_B = 2 };
+mg_tensor *mg_op2(mg_binary_op op, mg_tensor *a, mg_tensor *b, int own);
+mg_tensor *mg_op1(mg_unary_op op, mg_tensor *a, int own);
+mg_tensor *mg_op_number(mg_binary_op op, mg_tensor *a, double v, int own); /* a op v */
 
 #endif

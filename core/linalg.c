@@ -133,7 +133,7 @@ static mg_tensor *product(const char *what, mg_tensor *a, mg_tensor *b, const mg
   size[nb] = n, size[nb + 1] = m;
   mg_tensor *out = mg_empty(a->dtype, nb + 2, size);
   if (!out) return NULL;
-  if (c && (mg_copy_(out, c) || (beta == 0 && mg_fill_(out, 0)))) {
+  if (c && (mg_copy_raw("addmm", out, c) || (beta == 0 && mg_fill_(out, 0)))) {
     mg_release(out);
     return NULL;
   }
@@ -164,8 +164,87 @@ static mg_tensor *drop_dim(mg_tensor *t, int d) {
   return s;
 }
 
-/* matmul, under the name of the function the user called (mm, dot, …) for its errors. */
-static mg_tensor *matmul(const char *what, const mg_tensor *a, const mg_tensor *b) {
+/* t with its last two dims swapped (a view). */
+static mg_tensor *swap_last(mg_tensor *t) {
+  return t ? mg_transpose(t, t->ndim - 2, t->ndim - 1) : NULL;
+}
+
+/* ---- gradients ------------------------------------------------------------------------
+ * C = alpha * A @ B (+ beta * c, addmm) with 1-D operands promoted, A a row and B a column:
+ *   dA = alpha * G @ B^T,   dB = alpha * A^T @ G,   dc = beta * G.
+ * Both products go through BLAS on transposed views, without copies. When A or B had batch
+ * dims broadcast, the engine sums their gradient back over them. */
+
+/* alpha * x @ y, computed as (alpha * y^T @ x^T)^T when like (the operand whose gradient
+ * this is) is stored transposed, so that the gradient has its layout: the gradient of
+ * Linear's weight:t() then lands in the contiguous weight without a copy. */
+static mg_tensor *product_like(mg_tensor *x, mg_tensor *y, double alpha, const mg_tensor *like) {
+  int d = like->ndim;
+  if (!(like->stride[d - 2] == 1 && like->stride[d - 1] != 1))
+    return product("matmul", x, y, NULL, 0, alpha);
+  mg_tensor *xt = swap_last(x), *yt = swap_last(y);
+  mg_tensor *p = xt && yt ? product("matmul", yt, xt, NULL, 0, alpha) : NULL, *r = swap_last(p);
+  mg_release(xt), mg_release(yt), mg_release(p);
+  return r;
+}
+
+/* Inputs (c,) a, b; saved[0], saved[1]: a and b promoted to 2-D; ctx.ints[0], ints[1]:
+ * whether a, b were 1-D; ctx.number: alpha, beta. */
+static int product_backward(mg_node *node, const mg_tensor *grad, mg_tensor **gi) {
+  int ia = node->num_inputs - 2, ib = ia + 1;
+  mg_tensor *a = node->saved[0], *b = node->saved[1];
+  bool a1 = node->ctx.ints[0], b1 = node->ctx.ints[1];
+  double alpha = node->ctx.number[0];
+  /* grad with the dims the 1-D operands dropped put back: {batch..., n, m} */
+  int nb = grad->ndim - !a1 - !b1, k = nb;
+  int64_t size[MG_MAX_DIMS];
+  memcpy(size, grad->size, sizeof(int64_t) * (size_t)nb);
+  size[nb] = a1 ? 1 : grad->size[k++];
+  size[nb + 1] = b1 ? 1 : grad->size[k];
+  mg_tensor *g = mg_reshape((mg_tensor *)grad, nb + 2, size), *at = swap_last(a), *bt = swap_last(b);
+  bool ok = g && at && bt;
+  if (ia && mg_needs_grad(node, 0)) gi[0] = mg_op_number(MG_MUL, (mg_tensor *)grad, node->ctx.number[1], 0);
+  if (ok && mg_needs_grad(node, ia)) {
+    gi[ia] = product_like(g, bt, alpha, a);
+    if (a1) gi[ia] = drop_dim(gi[ia], nb);
+  }
+  if (ok && mg_needs_grad(node, ib)) {
+    gi[ib] = product_like(at, g, alpha, b);
+    if (b1) gi[ib] = drop_dim(gi[ib], nb + 1);
+  }
+  mg_release(g), mg_release(at), mg_release(bt);
+  for (int i = 0; i < node->num_inputs; i++)
+    if (mg_needs_grad(node, i) && !gi[i]) return -1;
+  return 0;
+}
+
+/* Records out = alpha * a @ b (+ beta * c) as the op what, saving a and b as promoted (ua,
+ * ub). On failure releases out. */
+static int record_product(mg_tensor *out, const char *what, const mg_tensor *c,
+                          const mg_tensor *a, const mg_tensor *b, const mg_tensor *ua,
+                          const mg_tensor *ub, double beta, double alpha) {
+  mg_node *node;
+  const mg_tensor *inputs[3] = {c, a, b};
+  if (mg_record(out, what, product_backward, c ? 3 : 2, c ? inputs : inputs + 1, &node) ||
+      (node && (mg_save(node, ua, out) || mg_save(node, ub, out))))
+    return -1;
+  if (node) {
+    node->ctx.ints[0] = a->ndim == 1, node->ctx.ints[1] = b->ndim == 1;
+    node->ctx.number[0] = alpha, node->ctx.number[1] = beta;
+  }
+  return 0;
+}
+
+/* 1-D t as a row (dim 0) or a column (dim 1); others as they are. */
+static mg_tensor *promote(const mg_tensor *t, int dim) {
+  return t->ndim == 1 ? mg_unsqueeze((mg_tensor *)t, dim) : mg_retain((mg_tensor *)t);
+}
+
+/* alpha * a @ b (+ beta * c), under the name of the function the user called (mm, dot, …)
+ * for its errors and its node. The views taken of a and b run with grad mode off: the
+ * product records one node of its own. */
+static mg_tensor *matmul(const char *what, const mg_tensor *c, const mg_tensor *a,
+                         const mg_tensor *b, double beta, double alpha) {
   char b1[MG_SHAPE_STR], b2[MG_SHAPE_STR];
   if (a->ndim == 0 || b->ndim == 0)
     return mg_fail_null("%s: expected tensors of at least 1 dimension, got shapes %s and %s",
@@ -173,18 +252,20 @@ static mg_tensor *matmul(const char *what, const mg_tensor *a, const mg_tensor *
   if (check_dtypes(what, a, b) ||
       check_inner(what, a, b, a->size[a->ndim - 1], b->size[b->ndim == 1 ? 0 : b->ndim - 2]))
     return NULL;
-  /* 1-D operands become a row (left) or a column (right), and that dim is dropped after. */
-  mg_tensor *ua = a->ndim == 1 ? mg_unsqueeze((mg_tensor *)a, 0) : mg_retain((mg_tensor *)a);
-  mg_tensor *ub = b->ndim == 1 ? mg_unsqueeze((mg_tensor *)b, 1) : mg_retain((mg_tensor *)b);
-  mg_tensor *out = ua && ub ? product(what, ua, ub, NULL, 0, 1) : NULL;
-  if (out && b->ndim == 1) out = drop_dim(out, out->ndim - 1);
-  if (out && a->ndim == 1) out = drop_dim(out, out->ndim - 1 - (b->ndim != 1));
-  mg_release(ua);
-  mg_release(ub);
+  bool was = mg_set_grad_enabled(false);
+  mg_tensor *ua = promote(a, 0), *ub = promote(b, 1);
+  mg_tensor *out = ua && ub ? product(what, ua, ub, c, beta, alpha) : NULL;
+  if (b->ndim == 1) out = drop_dim(out, out ? out->ndim - 1 : 0);
+  if (a->ndim == 1) out = drop_dim(out, out ? out->ndim - 1 - (b->ndim != 1) : 0);
+  mg_set_grad_enabled(was);
+  if (out && record_product(out, what, c, a, b, ua, ub, beta, alpha)) out = NULL;
+  mg_release(ua), mg_release(ub);
   return out;
 }
 
-mg_tensor *mg_matmul(const mg_tensor *a, const mg_tensor *b) { return matmul("matmul", a, b); }
+mg_tensor *mg_matmul(const mg_tensor *a, const mg_tensor *b) {
+  return matmul("matmul", NULL, a, b, 0, 1);
+}
 
 static int check_ndim(const char *what, const mg_tensor *t, int ndim, const char *which) {
   if (t->ndim != ndim)
@@ -195,7 +276,7 @@ static int check_ndim(const char *what, const mg_tensor *t, int ndim, const char
 mg_tensor *mg_mm(const mg_tensor *a, const mg_tensor *b) {
   if (check_ndim("mm", a, 2, "the first matrix") || check_ndim("mm", b, 2, "the second matrix"))
     return NULL;
-  return matmul("mm", a, b);
+  return matmul("mm", NULL, a, b, 0, 1);
 }
 
 mg_tensor *mg_bmm(const mg_tensor *a, const mg_tensor *b) {
@@ -205,26 +286,41 @@ mg_tensor *mg_bmm(const mg_tensor *a, const mg_tensor *b) {
   if (a->size[0] != b->size[0])
     return mg_fail_null("bmm: batch sizes differ in %s and %s", mg_shape_str(3, a->size, b1),
                         mg_shape_str(3, b->size, b2));
-  return matmul("bmm", a, b);
+  return matmul("bmm", NULL, a, b, 0, 1);
 }
 
 mg_tensor *mg_mv(const mg_tensor *a, const mg_tensor *v) {
   if (check_ndim("mv", a, 2, "the matrix") || check_ndim("mv", v, 1, "the vector")) return NULL;
-  return matmul("mv", a, v);
+  return matmul("mv", NULL, a, v, 0, 1);
 }
 
 mg_tensor *mg_dot(const mg_tensor *a, const mg_tensor *b) {
   if (check_ndim("dot", a, 1, "the first vector") || check_ndim("dot", b, 1, "the second vector"))
     return NULL;
-  return matmul("dot", a, b);
+  return matmul("dot", NULL, a, b, 0, 1);
+}
+
+/* d(a b^T): da = G b, db = G^T a (saved a, b). */
+static int outer_backward(mg_node *node, const mg_tensor *grad, mg_tensor **gi) {
+  mg_tensor *gt = mg_transpose((mg_tensor *)grad, 0, 1);
+  if (mg_needs_grad(node, 0) && !(gi[0] = mg_mv(grad, node->saved[1]))) return -1;
+  if (mg_needs_grad(node, 1)) gi[1] = gt ? mg_mv(gt, node->saved[0]) : NULL;
+  mg_release(gt);
+  return mg_needs_grad(node, 1) && !gi[1] ? -1 : 0;
 }
 
 mg_tensor *mg_outer(const mg_tensor *a, const mg_tensor *b) {
   if (check_ndim("outer", a, 1, "the first vector") || check_ndim("outer", b, 1, "the second vector"))
     return NULL;
+  bool was = mg_set_grad_enabled(false);
   mg_tensor *col = mg_unsqueeze((mg_tensor *)a, 1);
   mg_tensor *out = col ? mg_binary(MG_MUL, col, b) : NULL;
+  mg_set_grad_enabled(was);
   mg_release(col);
+  mg_node *node;
+  if (!out || mg_record(out, "outer", outer_backward, 2, (const mg_tensor *[]){a, b}, &node) ||
+      (node && (mg_save(node, a, out) || mg_save(node, b, out))))
+    return NULL;
   return out;
 }
 
@@ -245,5 +341,5 @@ mg_tensor *mg_addmm(const mg_tensor *c, const mg_tensor *a, const mg_tensor *b, 
     return mg_fail_null("addmm: the added tensor of shape %s does not broadcast to %s",
                         mg_shape_str(c->ndim, c->size, b1),
                         mg_shape_str(2, (int64_t[]){a->size[0], b->size[1]}, b2));
-  return product("addmm", (mg_tensor *)a, (mg_tensor *)b, c, beta, alpha);
+  return matmul("addmm", c, a, b, beta, alpha);
 }

@@ -71,6 +71,15 @@ mg_tensor *mg_randn(mg_dtype dtype, int ndim, const int64_t *size) {
   return sample(dtype, ndim, size, "randn", normal);
 }
 
+/* Uniform in [0, span) for span >= 1: draws at or above the largest multiple of span are
+ * rejected, which keeps every value equally likely. */
+static uint64_t random_below(uint64_t span) {
+  uint64_t limit = UINT64_MAX - UINT64_MAX % span;
+  uint64_t r = mg_random_u64();
+  while (r >= limit) r = mg_random_u64();
+  return r % span;
+}
+
 mg_tensor *mg_randint(int64_t low, int64_t high, mg_dtype dtype, int ndim,
                       const int64_t *size) {
   if (high < low)
@@ -79,14 +88,35 @@ mg_tensor *mg_randint(int64_t low, int64_t high, mg_dtype dtype, int ndim,
   mg_tensor *t = mg_allocate("randint", dtype, ndim, size);
   if (!t) return NULL;
   uint64_t span = (uint64_t)high - (uint64_t)low + 1; /* 0 means the full 2^64 range */
-  uint64_t limit = span ? UINT64_MAX - UINT64_MAX % span : 0;
   char *p = mg_data(t);
   for (int64_t i = 0, n = mg_numel(t); i < n; i++) {
-    uint64_t r = mg_random_u64();
-    while (span && r >= limit) r = mg_random_u64(); /* rejection keeps it unbiased */
-    int64_t v = (int64_t)((uint64_t)low + (span ? r % span : r));
+    int64_t v = (int64_t)((uint64_t)low + (span ? random_below(span) : mg_random_u64()));
     if (dtype == MG_INT64) ((int64_t *)p)[i] = v;
     else mg_store(dtype, p + i * (int64_t)mg_dtype_size(dtype), (double)v);
   }
   return t;
+}
+
+/* Fisher-Yates: position i swaps with a position drawn uniformly from [0, i]. */
+mg_tensor *mg_randperm(int64_t n, mg_dtype dtype) {
+  if (n < 0) return mg_fail_null("randperm: expected n >= 0, got %lld", (long long)n);
+  if ((unsigned)dtype >= MG_NUM_DTYPES || dtype == MG_BOOL)
+    return mg_fail_null("randperm: expected a numeric dtype, got %s",
+                        dtype == MG_BOOL ? "bool" : "an unknown one");
+  if (dtype == MG_FLOAT32 && n > (1 << 24))
+    return mg_fail_null("randperm: float32 cannot hold every value of 0..%lld exactly",
+                        (long long)n - 1);
+  mg_tensor *t = mg_allocate("randperm", MG_INT64, 1, &n);
+  if (!t) return NULL;
+  int64_t *p = mg_data(t);
+  for (int64_t i = 0; i < n; i++) p[i] = i;
+  for (int64_t i = n - 1; i > 0; i--) {
+    int64_t j = (int64_t)random_below((uint64_t)i + 1), tmp = p[i];
+    p[i] = p[j];
+    p[j] = tmp;
+  }
+  if (dtype == MG_INT64) return t;
+  mg_tensor *out = mg_to(t, dtype);
+  mg_release(t);
+  return out;
 }

@@ -403,12 +403,149 @@ static int reduce(mg_reduce_op op, const mg_tensor *t, int dim, bool keepdim, do
   return 0;
 }
 
+/* ---- gradients -------------------------------------------------------------------------
+ * A rule sees the gradient g of the result; with the reduced dim put back as size 1 (kept)
+ * it broadcasts against the input x (saved[0]) and the result y (saved[1], kept too). The
+ * node's ctx holds dim (MG_ALL_DIMS for every element), keepdim (flag) and param. */
+
+/* t of the result's shape with the reduced dim back as size 1 (a new reference). */
+static mg_tensor *kept(const mg_node *node, const mg_tensor *t) {
+  if (!t || node->ctx.flag || node->ctx.dim == MG_ALL_DIMS) return t ? mg_retain((mg_tensor *)t) : NULL;
+  return mg_unsqueeze((mg_tensor *)t, node->ctx.dim);
+}
+
+/* op over the node's dim, keeping it; chainable (NULL in, NULL out; t released if own). */
+static mg_tensor *kept_reduce(const mg_node *node, mg_reduce_op op, mg_tensor *t, bool own) {
+  mg_tensor *r = t ? mg_reduce(op, t, node->ctx.dim, true, 0) : NULL;
+  if (own) mg_release(t);
+  return r;
+}
+
+/* t with 0 where mask holds; chainable, releasing both. */
+static mg_tensor *zero_where(mg_tensor *t, mg_tensor *mask) {
+  mg_tensor *r = t && mask ? mg_masked_fill(t, mask, 0) : NULL;
+  mg_release(t), mg_release(mask);
+  return r;
+}
+
+static double reduced_count(const mg_node *node) {
+  const mg_edge *in = &node->inputs[0];
+  if (node->ctx.dim != MG_ALL_DIMS) return (double)in->size[node->ctx.dim];
+  double n = 1;
+  for (int d = 0; d < in->ndim; d++) n *= (double)in->size[d];
+  return n;
+}
+
+/* g shared evenly among the elements where mask holds (ties of max and min, as amax). */
+static mg_tensor *spread(const mg_node *node, mg_tensor *mask, mg_tensor *g) {
+  return mg_op2(MG_MUL, mask, mg_op2(MG_DIV, g, kept_reduce(node, MG_SUM, mask, false), MG_OWN_B),
+                MG_OWN_A | MG_OWN_B);
+}
+
+/* d prod / dx: the product of the others, without dividing by zero (PyTorch's idea). With
+ * x1 = x where x != 0 and 1 where x == 0, it is prod(x1) / x1 where no other element of
+ * the row is zero, and 0 where another one is. */
+static mg_tensor *prod_grad(const mg_node *node, mg_tensor *x) {
+  mg_tensor *zero = mg_op_number(MG_EQ, x, 0, 0);
+  mg_tensor *x1 = zero ? mg_masked_fill(x, zero, 1) : NULL;
+  mg_tensor *others = mg_op2(MG_DIV, kept_reduce(node, MG_PROD, x1, false), x1, MG_OWN_A | MG_OWN_B);
+  mg_tensor *other_zeros = mg_op2(MG_SUB, kept_reduce(node, MG_SUM, zero, false), zero, MG_OWN_A);
+  mg_release(zero);
+  return zero_where(others, mg_op_number(MG_NE, other_zeros, 0, MG_OWN_A));
+}
+
+/* d ||x||_p / dx = sign(x) |x|^(p-1) / y^(p-1), 0 where x or y is 0 (PyTorch's masks);
+ * p = 0 is flat and p = ±inf shares among the elements of largest (smallest) |x|. */
+static mg_tensor *norm_grad(const mg_node *node, mg_tensor *x, mg_tensor *y, mg_tensor *g) {
+  double p = node->ctx.number[0];
+  if (p == 0) return mg_op_number(MG_MUL, g, 0, 0);
+  mg_tensor *sign = mg_op1(MG_SIGN, x, 0), *abs = mg_op1(MG_ABS, x, 0), *d;
+  if (isinf(p)) {
+    d = spread(node, mg_op2(MG_EQ, abs, y, 0), mg_retain(g));
+  } else {
+    d = mg_op_number(MG_POW, mg_op2(MG_DIV, abs, y, 0), p - 1, MG_OWN_A);
+    d = zero_where(mg_op2(MG_MUL, d, g, MG_OWN_A),
+                   mg_op2(MG_LOGICAL_OR, mg_op_number(MG_EQ, x, 0, 0), mg_op_number(MG_EQ, y, 0, 0),
+                          MG_OWN_A | MG_OWN_B));
+  }
+  mg_release(abs);
+  return mg_op2(MG_MUL, sign, d, MG_OWN_A | MG_OWN_B);
+}
+
+static int reduce_backward(mg_node *node, const mg_tensor *grad, mg_tensor **gi) {
+  const mg_edge *in = &node->inputs[0];
+  mg_tensor *x = node->saved[0], *g = kept(node, grad), *y = kept(node, node->saved[1]), *d;
+  double n = reduced_count(node), c = node->ctx.number[0];
+  switch ((mg_reduce_op)node->ctx.op) {
+  case MG_SUM: d = mg_retain(g); break;
+  case MG_MEAN: d = mg_op_number(MG_DIV, g, n, 0); break;
+  case MG_PROD: d = mg_op2(MG_MUL, g, prod_grad(node, x), MG_OWN_B); break;
+  case MG_MAX: case MG_MIN: d = spread(node, mg_op2(MG_EQ, x, y, 0), mg_retain(g)); break;
+  case MG_VAR: /* 2 (x - mean) / (n - correction) */
+  case MG_STD: /* (x - mean) / ((n - correction) y), 0 where y = 0 */
+    d = mg_op2(MG_SUB, x, kept_reduce(node, MG_MEAN, x, false), MG_OWN_B);
+    d = mg_op2(MG_MUL, d, node->ctx.op == MG_VAR ? mg_op_number(MG_MUL, g, 2 / (n - c), 0)
+                   : zero_where(mg_op_number(MG_DIV, mg_op2(MG_DIV, g, y, 0), n - c, MG_OWN_A),
+                                mg_op_number(MG_EQ, y, 0, 0)),
+               MG_OWN_A | MG_OWN_B);
+    break;
+  case MG_NORM: d = norm_grad(node, x, y, g); break;
+  case MG_LOGSUMEXP: d = mg_op2(MG_MUL, g, mg_op1(MG_EXP, mg_op2(MG_SUB, x, y, 0), MG_OWN_A), MG_OWN_B); break;
+  default: d = mg_fail_null("backward: %s is not differentiable", node->name);
+  }
+  gi[0] = d ? mg_expand(d, in->ndim, in->size) : NULL; /* sum and mean: g broadcast */
+  mg_release(d), mg_release(g), mg_release(y);
+  return gi[0] ? 0 : -1;
+}
+
+/* Records out = op(t): the rules read x (all but sum and mean) and y (max, min, std, norm,
+ * logsumexp). */
+static mg_tensor *record_reduce(mg_reduce_op op, const mg_tensor *t, int dim, bool keepdim,
+                                double param, mg_tensor *out) {
+  mg_node *node;
+  if (mg_record(out, names[op], reduce_backward, 1, &t, &node)) return NULL;
+  if (!node) return out;
+  bool save_x = op != MG_SUM && op != MG_MEAN, save_y = save_x && op != MG_PROD && op != MG_VAR;
+  if ((save_x && mg_save(node, t, out)) || (save_y && mg_save(node, out, out))) return NULL;
+  node->ctx.op = op, node->ctx.flag = keepdim, node->ctx.number[0] = param;
+  node->ctx.dim = t->ndim == 0 ? MG_ALL_DIMS : dim;
+  return out;
+}
+
 mg_tensor *mg_reduce(mg_reduce_op op, const mg_tensor *t, int dim, bool keepdim, double param) {
   if ((int)op < 0 || op >= MG_NUM_REDUCE_OPS)
     return mg_fail_null("reduce: unknown reduction %d", (int)op);
   mg_tensor *out = NULL;
   bool arg = op == MG_ARGMAX || op == MG_ARGMIN;
-  return reduce(op, t, dim, keepdim, param, arg ? NULL : &out, arg ? &out : NULL) ? NULL : out;
+  if (reduce(op, t, dim, keepdim, param, arg ? NULL : &out, arg ? &out : NULL)) return NULL;
+  return arg ? out : record_reduce(op, t, dim, keepdim, param, out);
+}
+
+/* Values picked at indices (max/min along a dim, sort, topk): grad goes back to each index,
+ * zero elsewhere (saved[0] the 0-based indices; MG_ALL_DIMS for a 0-d input). */
+static int index_backward(mg_node *node, const mg_tensor *grad, mg_tensor **gi) {
+  const mg_edge *in = &node->inputs[0];
+  if (node->ctx.dim == MG_ALL_DIMS) return (gi[0] = mg_retain((mg_tensor *)grad)) ? 0 : -1;
+  mg_tensor *g = kept(node, grad), *index = kept(node, node->saved[0]);
+  gi[0] = g && index ? mg_zeros(grad->dtype, in->ndim, in->size) : NULL;
+  int rc = gi[0] ? mg_scatter_add_(gi[0], node->ctx.dim, index, g) : -1;
+  mg_release(g), mg_release(index);
+  return rc;
+}
+
+/* Records *values picked from t at *indices along dim (keepdim: indices have t's ndim);
+ * on failure releases both and sets them NULL. */
+static int record_picked(const char *name, const mg_tensor *t, int dim, bool keepdim,
+                         mg_tensor **values, mg_tensor **indices) {
+  mg_node *node;
+  if (mg_record(*values, name, index_backward, 1, &t, &node) ||
+      (node && mg_save(node, *indices, *values))) {
+    mg_release(*indices);
+    *values = *indices = NULL;
+    return -1;
+  }
+  if (node) node->ctx.dim = t->ndim == 0 ? MG_ALL_DIMS : dim, node->ctx.flag = keepdim;
+  return 0;
 }
 
 int mg_reduce_with_index(mg_reduce_op op, const mg_tensor *t, int dim, bool keepdim,
@@ -416,17 +553,25 @@ int mg_reduce_with_index(mg_reduce_op op, const mg_tensor *t, int dim, bool keep
   if (op != MG_MAX && op != MG_MIN)
     return mg_fail("reduce_with_index: expected max or min, got %s",
                    (int)op >= 0 && op < MG_NUM_REDUCE_OPS ? names[op] : "an unknown reduction");
-  return reduce(op, t, dim, keepdim, 0, values, indices);
+  if (reduce(op, t, dim, keepdim, 0, values, indices)) return -1;
+  return record_picked(names[op], t, dim, keepdim, values, indices);
 }
 
 /* ---- cumsum ------------------------------------------------------------------------------
  * Over a contiguous copy seen as {outer, n, inner}: BLOCK columns (or, when inner == 1, one
- * row a BLOCK at a time) carry running sums in double, or in int64 for integer input. */
+ * row a BLOCK at a time) carry running sums in double, or in int64 for integer input. The
+ * reverse form (sums from the end: cumsum's gradient) walks every row backwards. */
 typedef struct {
   const mg_tensor *src;
   mg_tensor *out;
   int64_t outer, n, inner;
+  bool reverse;
 } cum_job;
+
+/* The q-th of count steps, in the job's direction. */
+static int64_t step_of(const cum_job *c, int64_t q, int64_t count) {
+  return c->reverse ? count - 1 - q : q;
+}
 
 /* Loads m contiguous elements at from, adds them into the running sums (one per column, or
  * a single one carried along a row) and stores the sums. */
@@ -437,12 +582,18 @@ static void cum_block(const cum_job *c, int64_t from, int64_t m, bool row, doubl
   if (dt == MG_INT64 || dt == MG_BOOL) {
     uint64_t x[BLOCK];
     load_int(dt, at(c->src, from), 1, m, x);
-    for (int64_t j = 0; j < m; j++) x[j] = iacc[row ? 0 : j] += x[j];
+    for (int64_t q = 0; q < m; q++) {
+      int64_t j = step_of(c, q, m);
+      x[j] = iacc[row ? 0 : j] += x[j];
+    }
     memcpy(o, x, (size_t)m * sizeof *x);
   } else {
     double x[BLOCK];
     load(dt, at(c->src, from), 1, m, x);
-    for (int64_t j = 0; j < m; j++) x[j] = acc[row ? 0 : j] += x[j];
+    for (int64_t q = 0; q < m; q++) {
+      int64_t j = step_of(c, q, m);
+      x[j] = acc[row ? 0 : j] += x[j];
+    }
     if (dt == MG_FLOAT32) for (int64_t j = 0; j < m; j++) ((float *)o)[j] = (float)x[j];
     else memcpy(o, x, (size_t)m * sizeof *x);
   }
@@ -455,17 +606,19 @@ static void cum_range(void *arg, int64_t b, int64_t e) {
     double acc[BLOCK] = {0};
     uint64_t iacc[BLOCK] = {0};
     if (c->inner == 1) { /* work item w is row w */
-      for (int64_t i = 0; i < c->n; i += BLOCK)
+      for (int64_t q = 0, blocks = (c->n + BLOCK - 1) / BLOCK; q < blocks; q++) {
+        int64_t i = step_of(c, q, blocks) * BLOCK;
         cum_block(c, w * c->n + i, min64(BLOCK, c->n - i), true, acc, iacc);
+      }
     } else { /* work item w is BLOCK columns of one outer index */
       int64_t o = w / nb, j0 = w % nb * BLOCK, m = min64(BLOCK, c->inner - j0);
-      for (int64_t i = 0; i < c->n; i++)
-        cum_block(c, (o * c->n + i) * c->inner + j0, m, false, acc, iacc);
+      for (int64_t q = 0; q < c->n; q++)
+        cum_block(c, (o * c->n + step_of(c, q, c->n)) * c->inner + j0, m, false, acc, iacc);
     }
   }
 }
 
-mg_tensor *mg_cumsum(const mg_tensor *t, int dim) {
+static mg_tensor *cumsum(const mg_tensor *t, int dim, bool reverse) {
   bool scalar = t->ndim == 0 && dim == 0;
   if (!scalar && mg_check_dim("cumsum", dim, t->ndim)) return NULL;
   mg_tensor *tmp = NULL, *out = NULL;
@@ -475,13 +628,27 @@ mg_tensor *mg_cumsum(const mg_tensor *t, int dim) {
     mg_release(tmp);
     return NULL;
   }
-  cum_job c = {tmp ? tmp : t, out, 1, scalar ? 1 : t->size[dim], 1};
+  cum_job c = {tmp ? tmp : t, out, 1, scalar ? 1 : t->size[dim], 1, reverse};
   for (int d = 0; d < t->ndim; d++)
     if (d < dim) c.outer *= t->size[d];
     else if (d > dim) c.inner *= t->size[d];
   int64_t items = c.outer * (c.inner == 1 ? 1 : (c.inner + BLOCK - 1) / BLOCK);
   if (c.n > 0) mg_parallel_for(items, 1 + GRAIN / (c.n * min64(c.inner, BLOCK)), cum_range, &c);
   mg_release(tmp);
+  return out;
+}
+
+/* The gradient of a running sum is the running sum of grad from the end. */
+static int cumsum_backward(mg_node *node, const mg_tensor *grad, mg_tensor **gi) {
+  gi[0] = cumsum(grad, node->ctx.dim, true);
+  return gi[0] ? 0 : -1;
+}
+
+mg_tensor *mg_cumsum(const mg_tensor *t, int dim) {
+  mg_node *node;
+  mg_tensor *out = cumsum(t, dim, false);
+  if (!out || mg_record(out, "cumsum", cumsum_backward, 1, &t, &node)) return NULL;
+  if (node) node->ctx.dim = dim;
   return out;
 }
 
@@ -584,7 +751,7 @@ static int sort_k(const char *what, const mg_tensor *t, int dim, int64_t k, bool
     return mg_fail("%s: out of memory", what);
   }
   *values = v, *indices = ix;
-  return 0;
+  return record_picked(what, t, dim, true, values, indices);
 }
 
 int mg_sort(const mg_tensor *t, int dim, bool descending, mg_tensor **values,

@@ -83,6 +83,7 @@ mg_storage *mg_storage_new(size_t nbytes) {
   if (!s) return mg_fail_null("out of memory");
   s->nbytes = nbytes;
   s->refcount = 1;
+  s->version = 0;
   s->data = take_buffer(size_class(nbytes));
   if (!s->data) {
     free(s);

@@ -80,6 +80,8 @@ mg_tensor *mg_retain(mg_tensor *t) {
 
 void mg_release(mg_tensor *t) {
   if (!t || --t->refcount > 0) return;
+  mg_release(t->grad);
+  mg_node_release(t->grad_fn);
   mg_storage_release(t->storage);
   free(t);
 }
@@ -303,29 +305,68 @@ static bool view_strides(const mg_tensor *t, int ndim, const int64_t *size, int6
   return view_d == -1;
 }
 
+/* ---- recording views ----------------------------------------------------------------
+ * A view's result is a new header that records its own node: the backward rule maps the
+ * gradient of the view back to the shape of the tensor viewed. */
+
+/* Records the view op name that made out from t, keeping dim and k for the rule; a failure
+ * (out NULL) passes on. */
+static mg_tensor *record_view(mg_tensor *out, mg_tensor *t, const char *name,
+                              mg_backward_fn backward, int dim, int64_t k) {
+  mg_node *node;
+  if (!out || mg_record(out, name, backward, 1, (const mg_tensor *[]){t}, &node)) return NULL;
+  if (node) node->ctx.dim = dim, node->ctx.ints[0] = k;
+  return out;
+}
+
+/* view, reshape, flatten, squeeze, unsqueeze: the gradient takes the input's shape back. */
+static int reshape_backward(mg_node *node, const mg_tensor *grad, mg_tensor **gi) {
+  gi[0] = mg_reshape((mg_tensor *)grad, node->inputs[0].ndim, node->inputs[0].size);
+  return gi[0] ? 0 : -1;
+}
+
 mg_tensor *mg_view(mg_tensor *t, int ndim, const int64_t *size) {
   int64_t shape[MG_MAX_DIMS], stride[MG_MAX_DIMS];
   if (infer_shape("view", t, ndim, size, shape)) return NULL;
   if (!view_strides(t, ndim, shape, stride))
     return mg_fail_null("view: the tensor's strides cannot express this shape without a "
                         "copy (use reshape, or contiguous first)");
-  return mg_make_view(t, ndim, shape, stride, t->offset);
+  return record_view(mg_make_view(t, ndim, shape, stride, t->offset), t, "view",
+                     reshape_backward, 0, 0);
+}
+
+/* reshape and flatten (what names the op): a view when the strides allow it, else a copy
+ * given the new shape; either way one node. */
+static mg_tensor *reshape(const char *what, mg_tensor *t, int ndim, const int64_t *size) {
+  int64_t shape[MG_MAX_DIMS], stride[MG_MAX_DIMS];
+  if (infer_shape(what, t, ndim, size, shape)) return NULL;
+  if (view_strides(t, ndim, shape, stride))
+    return record_view(mg_make_view(t, ndim, shape, stride, t->offset), t, what,
+                       reshape_backward, 0, 0);
+  mg_tensor *out = mg_empty(t->dtype, t->ndim, t->size);
+  if (out && mg_copy_raw(what, out, t)) mg_release(out), out = NULL;
+  if (out) { /* a fresh contiguous copy: any shape of its size fits it */
+    out->ndim = ndim;
+    memcpy(out->size, shape, sizeof(int64_t) * (size_t)ndim);
+    contiguous_strides(ndim, shape, out->stride);
+  }
+  return record_view(out, t, what, reshape_backward, 0, 0);
 }
 
 mg_tensor *mg_reshape(mg_tensor *t, int ndim, const int64_t *size) {
-  int64_t shape[MG_MAX_DIMS], stride[MG_MAX_DIMS];
-  if (infer_shape("reshape", t, ndim, size, shape)) return NULL;
-  if (view_strides(t, ndim, shape, stride))
-    return mg_make_view(t, ndim, shape, stride, t->offset);
-  mg_tensor *c = mg_contiguous(t);
-  if (!c) return NULL;
-  mg_tensor *v = mg_view(c, ndim, shape);
-  mg_release(c);
-  return v;
+  return reshape("reshape", t, ndim, size);
+}
+
+/* transpose(dim0, dim1) is its own inverse (dim0 in dim, dim1 in ints[0]). */
+static int transpose_backward(mg_node *node, const mg_tensor *grad, mg_tensor **gi) {
+  gi[0] = mg_transpose((mg_tensor *)grad, node->ctx.dim, (int)node->ctx.ints[0]);
+  return gi[0] ? 0 : -1;
 }
 
 mg_tensor *mg_transpose(mg_tensor *t, int dim0, int dim1) {
-  if (t->ndim == 0 && dim0 == 0 && dim1 == 0) return mg_make_view(t, 0, t->size, t->stride, t->offset);
+  if (t->ndim == 0 && dim0 == 0 && dim1 == 0)
+    return record_view(mg_make_view(t, 0, t->size, t->stride, t->offset), t, "transpose",
+                       transpose_backward, 0, 0);
   if (mg_check_dim("transpose", dim0, t->ndim) || mg_check_dim("transpose", dim1, t->ndim))
     return NULL;
   int64_t size[MG_MAX_DIMS], stride[MG_MAX_DIMS];
@@ -333,7 +374,16 @@ mg_tensor *mg_transpose(mg_tensor *t, int dim0, int dim1) {
   memcpy(stride, t->stride, sizeof stride);
   size[dim0] = t->size[dim1], size[dim1] = t->size[dim0];
   stride[dim0] = t->stride[dim1], stride[dim1] = t->stride[dim0];
-  return mg_make_view(t, t->ndim, size, stride, t->offset);
+  return record_view(mg_make_view(t, t->ndim, size, stride, t->offset), t, "transpose",
+                     transpose_backward, dim0, dim1);
+}
+
+/* The inverse permutation (in ctx.ints) puts the gradient's dims back. */
+static int permute_backward(mg_node *node, const mg_tensor *grad, mg_tensor **gi) {
+  int inverse[MG_MAX_DIMS];
+  for (int d = 0; d < grad->ndim; d++) inverse[d] = (int)node->ctx.ints[d];
+  gi[0] = mg_permute((mg_tensor *)grad, inverse);
+  return gi[0] ? 0 : -1;
 }
 
 mg_tensor *mg_permute(mg_tensor *t, const int *dims) {
@@ -346,7 +396,28 @@ mg_tensor *mg_permute(mg_tensor *t, const int *dims) {
     size[d] = t->size[dims[d]];
     stride[d] = t->stride[dims[d]];
   }
-  return mg_make_view(t, t->ndim, size, stride, t->offset);
+  mg_tensor *out = record_view(mg_make_view(t, t->ndim, size, stride, t->offset), t,
+                               "permute", permute_backward, 0, 0);
+  for (int d = 0; out && out->grad_fn && d < t->ndim; d++) out->grad_fn->ctx.ints[dims[d]] = d;
+  return out;
+}
+
+/* narrow(dim, start) and select(dim, index) (dim in dim, start or index in ints[0]): zeros
+ * of the input's shape with the gradient written into the part the view showed. A select's
+ * gradient has one dim fewer than its input. */
+static int slice_backward(mg_node *node, const mg_tensor *grad, mg_tensor **gi) {
+  const mg_edge *in = &node->inputs[0];
+  int dim = node->ctx.dim;
+  int64_t at = node->ctx.ints[0];
+  mg_tensor *z = mg_zeros(grad->dtype, in->ndim, in->size), *part = NULL;
+  if (z) part = grad->ndim < in->ndim ? mg_select(z, dim, at) : mg_narrow(z, dim, at, grad->size[dim]);
+  if (!part || mg_copy_raw(node->name, part, grad)) {
+    mg_release(part), mg_release(z);
+    return -1;
+  }
+  mg_release(part);
+  gi[0] = z;
+  return 0;
 }
 
 mg_tensor *mg_narrow(mg_tensor *t, int dim, int64_t start, int64_t length) {
@@ -359,7 +430,8 @@ mg_tensor *mg_narrow(mg_tensor *t, int dim, int64_t start, int64_t length) {
   int64_t size[MG_MAX_DIMS];
   memcpy(size, t->size, sizeof size);
   size[dim] = length;
-  return mg_make_view(t, t->ndim, size, t->stride, t->offset + start * t->stride[dim]);
+  return record_view(mg_make_view(t, t->ndim, size, t->stride, t->offset + start * t->stride[dim]),
+                     t, "narrow", slice_backward, dim, start);
 }
 
 mg_tensor *mg_select(mg_tensor *t, int dim, int64_t index) {
@@ -371,7 +443,8 @@ mg_tensor *mg_select(mg_tensor *t, int dim, int64_t index) {
   int n = 0;
   for (int d = 0; d < t->ndim; d++)
     if (d != dim) size[n] = t->size[d], stride[n++] = t->stride[d];
-  return mg_make_view(t, n, size, stride, t->offset + index * t->stride[dim]);
+  return record_view(mg_make_view(t, n, size, stride, t->offset + index * t->stride[dim]), t,
+                     "select", slice_backward, dim, index);
 }
 
 mg_tensor *mg_squeeze(mg_tensor *t, int dim) {
@@ -381,7 +454,8 @@ mg_tensor *mg_squeeze(mg_tensor *t, int dim) {
   for (int d = 0; d < t->ndim; d++)
     if (t->size[d] != 1 || (dim != MG_ALL_DIMS && d != dim))
       size[n] = t->size[d], stride[n++] = t->stride[d];
-  return mg_make_view(t, n, size, stride, t->offset);
+  return record_view(mg_make_view(t, n, size, stride, t->offset), t, "squeeze",
+                     reshape_backward, 0, 0);
 }
 
 mg_tensor *mg_unsqueeze(mg_tensor *t, int dim) {
@@ -398,7 +472,15 @@ mg_tensor *mg_unsqueeze(mg_tensor *t, int dim) {
       s++;
     }
   }
-  return mg_make_view(t, t->ndim + 1, size, stride, t->offset);
+  return record_view(mg_make_view(t, t->ndim + 1, size, stride, t->offset), t, "unsqueeze",
+                     reshape_backward, 0, 0);
+}
+
+/* The gradient as it is: the engine sums it over the dims expand added or stretched. */
+static int expand_backward(mg_node *node, const mg_tensor *grad, mg_tensor **gi) {
+  (void)node;
+  gi[0] = mg_retain((mg_tensor *)grad);
+  return 0;
 }
 
 mg_tensor *mg_expand(mg_tensor *t, int ndim, const int64_t *size) {
@@ -418,11 +500,12 @@ mg_tensor *mg_expand(mg_tensor *t, int ndim, const int64_t *size) {
                           d + 1, (long long)have, (long long)size[d]);
     if (have != out[d]) stride[d] = 0;
   }
-  return mg_make_view(t, ndim, out, stride, t->offset);
+  return record_view(mg_make_view(t, ndim, out, stride, t->offset), t, "expand",
+                     expand_backward, 0, 0);
 }
 
 mg_tensor *mg_flatten(mg_tensor *t, int start_dim, int end_dim) {
-  if (t->ndim == 0) return mg_reshape(t, 1, (int64_t[]){1});
+  if (t->ndim == 0) return reshape("flatten", t, 1, (int64_t[]){1});
   if (mg_check_dim("flatten", start_dim, t->ndim) || mg_check_dim("flatten", end_dim, t->ndim))
     return NULL;
   if (start_dim > end_dim)
@@ -434,5 +517,5 @@ mg_tensor *mg_flatten(mg_tensor *t, int start_dim, int end_dim) {
     if (d > start_dim && d <= end_dim) size[n - 1] *= t->size[d];
     else size[n++] = t->size[d];
   }
-  return mg_reshape(t, n, size);
+  return reshape("flatten", t, n, size);
 }

@@ -5,12 +5,15 @@
 #                OpenBLAS's fastest kernel here) vs PyTorch (default, and OPENBLAS_CORETYPE=SkylakeX)
 #   elementwise  a + b, a * b + c on 10^7 float32: moongrad (2 and 1 threads) vs a C loop
 #   overhead     a + b on 4-element tensors: moongrad vs PyTorch, per call
+#   training     small_ops (autograd on 4-element tensors) and mlp_mnist (one epoch of the
+#                Keras MNIST MLP): moongrad vs PyTorch (default, and OPENBLAS_CORETYPE=SkylakeX)
 #   peak memory  max RSS of every run
 # usage: scripts/bench.sh [BUILD_DIR]    (default build: `make bench`; runs BUILD_DIR/moongrad)
 #   MOONGRAD=path   another moongrad executable      BENCH_ROUNDS=3   rounds (best of them)
 #   PYTHON=path     the reference's Python           BENCH_TIMEOUT=120  seconds per process
+#   BENCH_WORKLOADS="gemm elementwise overhead training"   the sections to run
 # The PyTorch references come from ../shared/bench (relative to the repository) and run with
-# /usr/bin/python3; without them those columns are skipped with a note. Takes about 1.5 min.
+# /usr/bin/python3; without them those columns are skipped with a note. Takes about 5 min.
 set -u
 mg=${MOONGRAD:-${1:-build}/moongrad}
 case $mg in /*) ;; *) mg=$(pwd)/$mg ;; esac
@@ -21,6 +24,9 @@ ref=$root/../shared/bench
 threads=2
 limit=${BENCH_TIMEOUT:-120} # seconds per run; a hung run is reported, not waited on forever
 rounds=${BENCH_ROUNDS:-3}   # every run is repeated, interleaved; the table takes each one's best
+workloads=" ${BENCH_WORKLOADS:-gemm elementwise overhead training} "
+wants() { case $workloads in *" $1 "*) return 0 ;; esac; return 1; }
+data=$root/../shared/data # MNIST for mlp_mnist; both sides fall back to random data without it
 # Each run sets the BLAS kernel and threads it is meant to test; none inherits the caller's.
 unset OPENBLAS_CORETYPE OPENBLAS_NUM_THREADS
 
@@ -119,33 +125,40 @@ PY
 
 for round in $(seq "$rounds"); do
   echo "round $round of $rounds (one line per process):" >&2
-  # ---- gemm ------------------------------------------------------------------------------
-  if [ -x "$out/gemm_blas" ]; then
-    for core in unset Haswell SkylakeX Cooperlake Zen; do
-      if [ $core = unset ]; then
-        run blas_$core env -u OPENBLAS_CORETYPE OPENBLAS_NUM_THREADS=$threads "$out/gemm_blas" $threads
-      else
-        run blas_$core env OPENBLAS_CORETYPE=$core OPENBLAS_NUM_THREADS=$threads "$out/gemm_blas" $threads
-      fi
-    done
+  if wants gemm; then
+    if [ -x "$out/gemm_blas" ]; then
+      for core in unset Haswell SkylakeX Cooperlake Zen; do
+        if [ $core = unset ]; then
+          run blas_$core env -u OPENBLAS_CORETYPE OPENBLAS_NUM_THREADS=$threads "$out/gemm_blas" $threads
+        else
+          run blas_$core env OPENBLAS_CORETYPE=$core OPENBLAS_NUM_THREADS=$threads "$out/gemm_blas" $threads
+        fi
+      done
+    fi
+    run mg_gemm "$mg" tests/bench/gemm.lua $threads
+    if [ $have_torch = 1 ]; then
+      run torch_gemm env -u OPENBLAS_CORETYPE "$python" "$ref/pytorch/ref.py" gemm --threads $threads
+      run torch_gemm_skx env OPENBLAS_CORETYPE=SkylakeX "$python" "$ref/pytorch/ref.py" gemm --threads $threads
+    fi
   fi
-  run mg_gemm "$mg" tests/bench/gemm.lua $threads
-  if [ $have_torch = 1 ]; then
-    run torch_gemm env -u OPENBLAS_CORETYPE "$python" "$ref/pytorch/ref.py" gemm --threads $threads
-    run torch_gemm_skx env OPENBLAS_CORETYPE=SkylakeX "$python" "$ref/pytorch/ref.py" gemm --threads $threads
+  if wants elementwise; then
+    run mg_ew2 "$mg" tests/bench/elementwise.lua 2
+    run mg_ew1 "$mg" tests/bench/elementwise.lua 1
+    [ -x "$out/elementwise" ] && run c_ew "$out/elementwise"
   fi
-
-  # ---- elementwise ---------------------------------------------------------------------------
-  run mg_ew2 "$mg" tests/bench/elementwise.lua 2
-  run mg_ew1 "$mg" tests/bench/elementwise.lua 1
-  [ -x "$out/elementwise" ] && run c_ew "$out/elementwise"
-
-  # ---- overhead ------------------------------------------------------------------------------
-  run mg_overhead "$mg" tests/bench/overhead.lua $threads
-
+  wants overhead && run mg_overhead "$mg" tests/bench/overhead.lua $threads
   # PyTorch's side of elementwise and overhead
-  if [ $have_torch = 1 ]; then
+  if [ $have_torch = 1 ] && { wants elementwise || wants overhead; }; then
     run torch_small "$python" "$out/torch_small.py" $threads
+  fi
+  if wants training; then
+    run mg_small_ops "$mg" tests/bench/small_ops.lua $threads
+    run mg_mlp "$mg" tests/bench/mlp_mnist.lua $threads "$data"
+    if [ $have_torch = 1 ]; then
+      run torch_small_ops "$python" "$ref/pytorch/ref.py" small_ops --threads $threads
+      run torch_mlp env -u OPENBLAS_CORETYPE "$python" "$ref/pytorch/ref.py" mlp_mnist --threads $threads --data "$data"
+      run torch_mlp_skx env OPENBLAS_CORETYPE=SkylakeX "$python" "$ref/pytorch/ref.py" mlp_mnist --threads $threads --data "$data"
+    fi
   fi
 done
 [ $have_time = 1 ] || note "/usr/bin/time not found: peak memory of the moongrad runs is their own VmHWM; none for the others"

@@ -23,6 +23,7 @@
 typedef enum { MG_FLOAT32, MG_FLOAT64, MG_INT64, MG_BOOL, MG_NUM_DTYPES } mg_dtype;
 
 typedef struct mg_storage mg_storage;
+typedef struct mg_node mg_node; /* a recorded op of the autograd graph */
 
 typedef struct mg_tensor {
   mg_dtype dtype;
@@ -36,6 +37,11 @@ typedef struct mg_tensor {
    * type promotion only by category, as PyTorch's wrapped numbers do (float32 tensor * 2.5
    * stays float32; int64 tensor * 2.5 becomes float32). */
   bool wrapped_number;
+  /* Autograd: a leaf that requires grad accumulates into grad; a result of recorded ops
+   * holds the node that made it (grad_fn) and requires grad through it. */
+  bool requires_grad;
+  struct mg_tensor *grad;
+  mg_node *grad_fn;
 } mg_tensor;
 
 /* ---- errors, version, configuration ------------------------------------------------ */
@@ -92,6 +98,8 @@ mg_tensor *mg_rand(mg_dtype dtype, int ndim, const int64_t *size);  /* U[0,1) */
 mg_tensor *mg_randn(mg_dtype dtype, int ndim, const int64_t *size); /* N(0,1) */
 /* Integers uniform in [low, high], both ends included. */
 mg_tensor *mg_randint(int64_t low, int64_t high, mg_dtype dtype, int ndim, const int64_t *size);
+/* A random permutation of 0..n-1 (n >= 0), 1-D, of a numeric dtype. */
+mg_tensor *mg_randperm(int64_t n, mg_dtype dtype);
 uint64_t mg_random_u64(void);
 
 /* ---- views (share storage) and copies --------------------------------------------- */
@@ -125,7 +133,7 @@ typedef enum {
 
 typedef enum {
   MG_NEG, MG_ABS, MG_EXP, MG_LOG, MG_LOG1P, MG_SQRT, MG_RSQRT, MG_SIN, MG_COS, MG_TANH,
-  MG_SIGMOID, MG_RELU, MG_SIGN, MG_FLOOR, MG_CEIL, MG_ROUND, MG_LOGICAL_NOT,
+  MG_SIGMOID, MG_RELU, MG_ERF, MG_SIGN, MG_FLOOR, MG_CEIL, MG_ROUND, MG_LOGICAL_NOT,
   MG_NUM_UNARY_OPS
 } mg_unary_op;
 
@@ -157,6 +165,10 @@ mg_tensor *mg_reduce(mg_reduce_op op, const mg_tensor *t, int dim, bool keepdim,
 int mg_reduce_with_index(mg_reduce_op op, const mg_tensor *t, int dim, bool keepdim,
                          mg_tensor **values, mg_tensor **indices);
 mg_tensor *mg_cumsum(const mg_tensor *t, int dim);
+/* exp(t) / sum(exp(t)) along dim, and its log, computed stably (the max subtracted first);
+ * float32/float64 keep their dtype, integers give float32. */
+mg_tensor *mg_softmax(const mg_tensor *t, int dim);
+mg_tensor *mg_log_softmax(const mg_tensor *t, int dim);
 int mg_sort(const mg_tensor *t, int dim, bool descending, mg_tensor **values,
             mg_tensor **indices);
 int mg_topk(const mg_tensor *t, int64_t k, int dim, bool largest, mg_tensor **values,
@@ -185,5 +197,81 @@ int mg_scatter_add_(mg_tensor *t, int dim, const mg_tensor *index, const mg_tens
 mg_tensor *mg_masked_fill(const mg_tensor *t, const mg_tensor *mask, double value);
 int mg_masked_fill_(mg_tensor *t, const mg_tensor *mask, double value);
 mg_tensor *mg_one_hot(const mg_tensor *index, int64_t num_classes);
+
+/* ---- input/output ------------------------------------------------------------------ */
+/* Reads an IDX file (the format of MNIST), plain or gzip-compressed, into a new contiguous
+ * tensor of dtype with every value multiplied by scale (1: unchanged). dtype may be
+ * MG_IDX_NATURAL: float32/float64 for the float IDX types; for the integer ones int64 when
+ * scale is 1, float32 otherwise. Fails on a missing file, a bad header or truncated data. */
+#define MG_IDX_NATURAL (-1)
+mg_tensor *mg_read_idx(const char *path, int dtype, double scale);
+
+/* ---- optimizers -------------------------------------------------------------------- */
+/* One step of an optimizer on one parameter, fused into a single pass that updates the
+ * parameter and its state in place by PyTorch 1.13's single-tensor formulas. The parameter
+ * is a contiguous float32 or float64 tensor; grad has its dtype and shape (any strides);
+ * each state tensor has its dtype and shape and is contiguous, and state the options do not
+ * use may be NULL (it is ignored). Like PyTorch's step() under no_grad, the update ignores
+ * grad mode and counts as an in-place change (version) of the parameter and the state.
+ * Options and tensors are all checked first: on failure nothing has changed. */
+typedef struct {
+  double lr, momentum, dampening, weight_decay;
+  bool nesterov; /* needs momentum > 0 and dampening 0 */
+} mg_sgd_options;
+/* momentum_buffer is used when momentum != 0; first says it holds nothing yet: this step
+ * sets it to the gradient (no dampening on the first step, as PyTorch). */
+int mg_sgd_step(mg_tensor *param, const mg_tensor *grad, mg_tensor *momentum_buffer, bool first,
+                const mg_sgd_options *o);
+typedef struct {
+  double lr, beta1, beta2, eps, weight_decay;
+  bool amsgrad; /* then max_exp_avg_sq is used */
+} mg_adam_options;
+/* step: the number of this step, from 1 (bias corrections). AdamW decays the parameter by
+ * 1 - lr * weight_decay instead of adding weight_decay * param to the gradient. */
+int mg_adam_step(mg_tensor *param, const mg_tensor *grad, mg_tensor *exp_avg,
+                 mg_tensor *exp_avg_sq, mg_tensor *max_exp_avg_sq, int64_t step,
+                 const mg_adam_options *o);
+int mg_adamw_step(mg_tensor *param, const mg_tensor *grad, mg_tensor *exp_avg,
+                  mg_tensor *exp_avg_sq, mg_tensor *max_exp_avg_sq, int64_t step,
+                  const mg_adam_options *o);
+typedef struct {
+  double lr, alpha, eps, weight_decay, momentum;
+  bool centered; /* then grad_avg is used; momentum_buffer is used when momentum > 0 */
+} mg_rmsprop_options;
+int mg_rmsprop_step(mg_tensor *param, const mg_tensor *grad, mg_tensor *square_avg,
+                    mg_tensor *grad_avg, mg_tensor *momentum_buffer, const mg_rmsprop_options *o);
+typedef struct {
+  double lr, lr_decay, weight_decay, eps;
+} mg_adagrad_options;
+/* sum starts filled with initial_accumulator_value; step counts from 1 (for lr_decay). */
+int mg_adagrad_step(mg_tensor *param, const mg_tensor *grad, mg_tensor *sum, int64_t step,
+                    const mg_adagrad_options *o);
+
+/* ---- autograd ----------------------------------------------------------------------- */
+/* Define-by-run: while grad mode is on, every differentiable op with an input that
+ * requires grad records a node (its backward rule, saved tensors, inputs) in its result. */
+bool mg_is_grad_enabled(void);
+bool mg_set_grad_enabled(bool enabled); /* returns the previous mode (per thread) */
+/* Only float tensors can require grad; a non-leaf cannot stop requiring it. */
+int mg_set_requires_grad(mg_tensor *t, bool requires_grad);
+/* The accumulated gradient of a leaf (borrowed, NULL when none); set replaces it (NULL
+ * clears it) after checking shape and dtype. */
+mg_tensor *mg_grad(const mg_tensor *t);
+int mg_set_grad(mg_tensor *t, mg_tensor *grad);
+/* Name of the op that made t ("mul", "matmul", ...), NULL for a leaf. */
+const char *mg_grad_fn_name(const mg_tensor *t);
+/* The graph walked backwards: a node's inputs, each either another node or a leaf that
+ * requires grad (the other NULL), or neither for an input that needs no gradient. */
+int mg_node_num_inputs(const mg_node *node);
+const char *mg_node_name(const mg_node *node);
+void mg_node_input(const mg_node *node, int i, mg_node **input_node, mg_tensor **leaf);
+/* Accumulates d(t)/d(leaf) * grad into every leaf's grad. grad may be NULL when t has one
+ * element (it is then 1). Frees the graph's saved tensors unless retain_graph. Fails,
+ * changing no grad, when the graph was already freed or a saved tensor changed in place. */
+int mg_backward(mg_tensor *t, const mg_tensor *grad, bool retain_graph);
+/* A tensor sharing t's storage that is a leaf not requiring grad. */
+mg_tensor *mg_detach(mg_tensor *t);
+/* Counts in-place changes of a storage: shared by every view of it. */
+uint64_t mg_tensor_version(const mg_tensor *t);
 
 #endif

@@ -22,6 +22,9 @@ mg_tensor *mgL_check_operand(lua_State *L, int arg, mg_tensor **tmp);
 /* Pushes t as a Lua tensor, taking over the caller's reference. With t == NULL raises the
  * core's error (mg_last_error) as a Lua error. Returns 1 (values pushed). */
 int mgL_push(lua_State *L, mg_tensor *t);
+/* As mgL_push, for a tensor a creation function made: applies the option requires_grad of
+ * the options table at opts (0/none/nil: none). */
+int mgL_push_new(lua_State *L, mg_tensor *t, int opts);
 /* Raises mg_last_error() as a Lua error; use after a core call returned -1. */
 int mgL_error(lua_State *L);
 
@@ -54,5 +57,8 @@ void mgL_open_elementwise(lua_State *L, int methods, int module);
 void mgL_open_reduce(lua_State *L, int methods, int module);
 void mgL_open_linalg(lua_State *L, int methods, int module);
 void mgL_open_index(lua_State *L, int methods, int module);
+void mgL_open_autograd(lua_State *L, int methods, int module);
+void mgL_open_optim(lua_State *L, int methods, int module);
+void mgL_open_io(lua_State *L, int methods, int module);
 
 #endif

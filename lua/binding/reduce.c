@@ -89,6 +89,21 @@ static int l_norm(lua_State *L) {
   return mgL_push(L, mg_reduce(MG_NORM, t, dim, keepdim, p));
 }
 
+/* t:softmax([dim=-1]), t:log_softmax([dim=-1]) */
+static int last_dim_or(lua_State *L, int arg, const mg_tensor *t) {
+  return lua_isnoneornil(L, arg) ? (t->ndim > 0 ? t->ndim - 1 : 0) : check_dim(L, arg, t->ndim);
+}
+
+static int l_softmax(lua_State *L) {
+  mg_tensor *t = mgL_check(L, 1);
+  return mgL_push(L, mg_softmax(t, last_dim_or(L, 2, t)));
+}
+
+static int l_log_softmax(lua_State *L) {
+  mg_tensor *t = mgL_check(L, 1);
+  return mgL_push(L, mg_log_softmax(t, last_dim_or(L, 2, t)));
+}
+
 static int l_cumsum(lua_State *L) {
   mg_tensor *t = mgL_check(L, 1);
   return mgL_push(L, mg_cumsum(t, check_dim(L, 2, t->ndim)));
@@ -139,6 +154,7 @@ void mgL_open_reduce(lua_State *L, int methods, int module) {
       {"var", l_var, MG_VAR},          {"std", l_var, MG_STD},
       {"norm", l_norm, MG_NORM},       {"cumsum", l_cumsum, MG_SUM},
       {"sort", l_sort, MG_MAX},        {"topk", l_topk, MG_MAX},
+      {"softmax", l_softmax, MG_SUM},  {"log_softmax", l_log_softmax, MG_SUM},
   };
   for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
     lua_pushinteger(L, fns[i].op);

@@ -55,6 +55,14 @@ int mgL_push(lua_State *L, mg_tensor *t) {
   return 1;
 }
 
+int mgL_push_new(lua_State *L, mg_tensor *t, int opts) {
+  if (opts > lua_gettop(L)) opts = 0; /* absent: the pushed tensor will take its slot */
+  mgL_push(L, t);
+  if (mgL_opt_bool(L, opts, "requires_grad", false) && mg_set_requires_grad(t, true))
+    return mgL_error(L);
+  return 1;
+}
+
 int mgL_dim(lua_State *L, lua_Integer dim, int ndim, const char *what) {
   int n = ndim > 0 ? ndim : 1; /* a 0-d tensor accepts dim 1 / -1, as PyTorch's 0 / -1 */
   if (dim < -n || dim > n || dim == 0)
@@ -174,9 +182,13 @@ mg_tensor *mgL_check_index(lua_State *L, int arg, const char *what, int64_t limi
   return shifted;
 }
 
+/* A new tensor rather than a shift in place: core may have saved the 0-based indices for
+ * a backward rule. */
 int mgL_push_index(lua_State *L, mg_tensor *index) {
   if (!index) return mgL_error(L);
-  int64_t n = mg_numel(index), *p = mg_data(index);
-  for (int64_t i = 0; i < n; i++) p[i] += 1;
-  return mgL_push(L, index);
+  mg_tensor *one = mg_wrapped_number(1, true);
+  mg_tensor *shifted = one ? mg_binary(MG_ADD, index, one) : NULL;
+  mg_release(one);
+  mg_release(index);
+  return mgL_push(L, shifted);
 }

@@ -81,7 +81,7 @@ static int l_tensor(lua_State *L) {
   mg_tensor *src = mgL_test(L, 1);
   if (src) { /* a copy, converted when opts says so */
     mg_dtype dtype = mgL_opt_dtype(L, 2, src->dtype);
-    return mgL_push(L, dtype == src->dtype ? mg_clone(src) : mg_to(src, dtype));
+    return mgL_push_new(L, dtype == src->dtype ? mg_clone(src) : mg_to(src, dtype), 2);
   }
   int type = lua_type(L, 1);
   if (type != LUA_TTABLE && type != LUA_TNUMBER && type != LUA_TBOOLEAN)
@@ -98,7 +98,7 @@ static int l_tensor(lua_State *L) {
     return lua_error(L);
   }
   lua_pop(L, 1);
-  return mgL_push(L, t);
+  return mgL_push_new(L, t, 2);
 }
 
 typedef mg_tensor *(*shape_constructor)(mg_dtype, int, const int64_t *);
@@ -110,7 +110,7 @@ static int sized(lua_State *L) {
   int ndim = mgL_check_sizes(L, 1, size);
   int opts = lua_istable(L, 1) ? 2 : 1 + ndim;
   if (!lua_isnoneornil(L, opts)) luaL_checktype(L, opts, LUA_TTABLE);
-  return mgL_push(L, make(mgL_opt_dtype(L, opts, MG_FLOAT32), ndim, size));
+  return mgL_push_new(L, make(mgL_opt_dtype(L, opts, MG_FLOAT32), ndim, size), opts);
 }
 
 /* zeros_like/ones_like/empty_like/rand_like/randn_like(t [, opts]): shape and (unless opts
@@ -118,7 +118,7 @@ static int sized(lua_State *L) {
 static int like(lua_State *L) {
   shape_constructor make = (shape_constructor)lua_touserdata(L, lua_upvalueindex(1));
   mg_tensor *t = mgL_check(L, 1);
-  return mgL_push(L, make(mgL_opt_dtype(L, 2, t->dtype), t->ndim, t->size));
+  return mgL_push_new(L, make(mgL_opt_dtype(L, 2, t->dtype), t->ndim, t->size), 2);
 }
 
 /* full(sizes, value [, opts]): sizes as a table. */
@@ -128,7 +128,7 @@ static int l_full(lua_State *L) {
   int ndim = mgL_check_sizes(L, 1, size);
   double v = lua_isboolean(L, 2) ? lua_toboolean(L, 2) : luaL_checknumber(L, 2);
   mg_dtype def = lua_isboolean(L, 2) ? MG_BOOL : MG_FLOAT32;
-  return mgL_push(L, mg_full(mgL_opt_dtype(L, 3, def), ndim, size, v));
+  return mgL_push_new(L, mg_full(mgL_opt_dtype(L, 3, def), ndim, size, v), 3);
 }
 
 /* randint(low, high, sizes [, opts]) or randint(high, sizes [, opts]): both ends included,
@@ -157,13 +157,13 @@ static int l_arange(lua_State *L) {
   if (n == 0) return luaL_typeerror(L, 1, "number");
   double start = n == 1 ? 0 : v[0], end = n == 1 ? v[0] : v[1], step = n == 3 ? v[2] : 1;
   mg_dtype dtype = mgL_opt_dtype(L, n + 1, integral ? MG_INT64 : MG_FLOAT32);
-  return mgL_push(L, mg_arange(start, end, step, dtype));
+  return mgL_push_new(L, mg_arange(start, end, step, dtype), n + 1);
 }
 
 static int l_linspace(lua_State *L) {
   double a = luaL_checknumber(L, 1), b = luaL_checknumber(L, 2);
   lua_Integer steps = luaL_checkinteger(L, 3);
-  return mgL_push(L, mg_linspace(a, b, steps, mgL_opt_dtype(L, 4, MG_FLOAT32)));
+  return mgL_push_new(L, mg_linspace(a, b, steps, mgL_opt_dtype(L, 4, MG_FLOAT32)), 4);
 }
 
 static int l_eye(lua_State *L) {
@@ -171,13 +171,13 @@ static int l_eye(lua_State *L) {
   int opts = lua_type(L, 2) == LUA_TNUMBER ? 3 : 2;
   lua_Integer m = opts == 3 ? luaL_checkinteger(L, 2) : n;
   if (n < 0 || m < 0) return luaL_error(L, "eye: sizes must be non-negative, got %d x %d", (int)n, (int)m);
-  return mgL_push(L, mg_eye(n, m, mgL_opt_dtype(L, opts, MG_FLOAT32)));
+  return mgL_push_new(L, mg_eye(n, m, mgL_opt_dtype(L, opts, MG_FLOAT32)), opts);
 }
 
 static int l_full_like(lua_State *L) {
   mg_tensor *t = mgL_check(L, 1);
   double v = lua_isboolean(L, 2) ? lua_toboolean(L, 2) : luaL_checknumber(L, 2);
-  return mgL_push(L, mg_full(mgL_opt_dtype(L, 3, t->dtype), t->ndim, t->size, v));
+  return mgL_push_new(L, mg_full(mgL_opt_dtype(L, 3, t->dtype), t->ndim, t->size, v), 3);
 }
 static int l_randint_like(lua_State *L) {
   mg_tensor *t = mgL_check(L, 1);
@@ -525,6 +525,10 @@ static int l_index(lua_State *L) {
     if (strcmp(k, "shape") == 0) push_shape(L, t);
     else if (strcmp(k, "dtype") == 0) lua_pushstring(L, mg_dtype_name(t->dtype));
     else if (strcmp(k, "ndim") == 0) lua_pushinteger(L, t->ndim);
+    else if (strcmp(k, "requires_grad") == 0) lua_pushboolean(L, t->requires_grad);
+    else if (strcmp(k, "grad") == 0) mg_grad(t) ? mgL_push(L, mg_retain(mg_grad(t))) : lua_pushnil(L);
+    else if (strcmp(k, "grad_fn") == 0) lua_pushstring(L, mg_grad_fn_name(t));
+    else if (strcmp(k, "is_leaf") == 0) lua_pushboolean(L, t->grad_fn == NULL);
     else lua_pushnil(L);
     return 1;
   }
@@ -535,9 +539,21 @@ static int l_index(lua_State *L) {
   return 1;
 }
 
+/* t.grad = tensor or nil; t.requires_grad = boolean; t[index] = tensor or number. */
 static int l_newindex(lua_State *L) {
   mg_tensor *t = mgL_check(L, 1);
   int type = lua_type(L, 2);
+  const char *field = type == LUA_TSTRING ? lua_tostring(L, 2) : "";
+  if (strcmp(field, "grad") == 0) {
+    mg_tensor *grad = lua_isnil(L, 3) ? NULL : mgL_test(L, 3);
+    if (!grad && !lua_isnil(L, 3))
+      return luaL_error(L, "grad: expected a tensor or nil, got %s", luaL_typename(L, 3));
+    return mg_set_grad(t, grad) ? mgL_error(L) : 0;
+  }
+  if (strcmp(field, "requires_grad") == 0) {
+    luaL_checktype(L, 3, LUA_TBOOLEAN);
+    return mg_set_requires_grad(t, lua_toboolean(L, 3)) ? mgL_error(L) : 0;
+  }
   if (type != LUA_TNUMBER && type != LUA_TTABLE)
     return luaL_error(L, "tensor fields cannot be set (got key %s)", luaL_tolstring(L, 2, NULL));
   mg_tensor *src = mgL_test(L, 3);

@@ -1,4 +1,4 @@
--- moongrad: tensors and (soon) autograd, networks and training, scripted in Lua.
+-- moongrad: tensors and autograd, networks and training, scripted in Lua.
 --   local mg = require 'moongrad'
 -- Every tensor method is also a module function: mg.sum(t, 1) is t:sum(1).
 local core = require 'moongrad.core'
@@ -58,5 +58,19 @@ core.metatable.__tostring = function(t) return format.tensor(t, core) end
 
 -- config(): versions, the BLAS kernel in use and thread counts.
 mg.config = core.config
+
+-- Submodules load on first use (mg.nn, mg.optim, mg.data), which keeps startup fast and
+-- lets each of them require 'moongrad' itself.
+local submodules = {nn = 'moongrad.nn', optim = 'moongrad.optim', data = 'moongrad.data'}
+setmetatable(mg, {__index = function(t, key)
+  local name = submodules[key]
+  if not name then return nil end
+  local m = require(name)
+  rawset(t, key, m)
+  return m
+end})
+package.loaded.moongrad = mg
+
+mg.gradcheck = require('moongrad.autograd').gradcheck
 
 return mg

@@ -275,7 +275,26 @@ local ov, pt = get('mg_overhead', 'value'), get('torch_small', 'overhead_us')
 row(w, {fmt(ov, '%.3f'), fmt(pt, '%.3f'), fmt(ratio(ov, pt), '%.2f'), ''})
 print('  moongrad ' .. verdict(ov, '<=', 0.5) ..
       (get('mg_overhead', 'mean_us') and string.format('; mean of the 3 batches %.3f us', get('mg_overhead', 'mean_us')) or ''))
-print('  small_ops (the autograd workload) needs autograd: not run yet')
+print()
+
+-- ---- training ---------------------------------------------------------------------------------
+print('training: small_ops (us per iteration) and mlp_mnist (s per epoch), moongrad/PyTorch')
+w = {28, 10, 10, 10, 10}
+row(w, {'', 'moongrad', 'PyTorch', 'ratio', 'PT SkylakeX'})
+local so, pso = get('mg_small_ops', 'value'), get('torch_small_ops', 'value')
+row(w, {'small_ops, us/iteration', fmt(so, '%.2f'), fmt(pso, '%.2f'), fmt(ratio(so, pso), '%.3f'), ''})
+local ml, pml, pml_skx = get('mg_mlp', 'value'), get('torch_mlp', 'value'), get('torch_mlp_skx', 'value')
+local best_pml = pml and pml_skx and math.min(pml, pml_skx) or pml or pml_skx
+row(w, {'mlp_mnist, s/epoch', fmt(ml, '%.2f'), fmt(pml, '%.2f'), fmt(ratio(ml, pml), '%.3f'), fmt(pml_skx, '%.2f')})
+local rss = function(name) return runs[name].rss_kb or get(name, 'peak_rss_kb') end
+local mr, pmr = rss('mg_mlp'), rss('torch_mlp')
+row(w, {'mlp_mnist, peak RSS MiB', fmt(mr and mr / 1024, '%.0f'), fmt(pmr and pmr / 1024, '%.0f'),
+        fmt(ratio(mr, pmr), '%.3f'), ''})
+row(w, {'mlp_mnist, test accuracy', fmt(get('mg_mlp', 'test_accuracy'), '%.4f'),
+        fmt(get('torch_mlp', 'test_accuracy'), '%.4f'), '', ''})
+print('  small_ops ' .. verdict(ratio(so, pso), '<=', 0.25) .. '; mlp_mnist time ' ..
+      verdict(ratio(ml, pml), '<=', 0.5) .. ' (vs the faster PyTorch: ' .. fmt(ratio(ml, best_pml), '%.3f') ..
+      '); peak memory ' .. verdict(ratio(mr, pmr), '<=', 0.5))
 print()
 
 -- ---- peak memory ----------------------------------------------------------------------------
@@ -284,7 +303,9 @@ local mem = {
   {'mg_gemm', 'moongrad gemm'}, {'mg_ew2', 'moongrad elementwise, 2 threads'},
   {'mg_ew1', 'moongrad elementwise, 1 thread'}, {'mg_overhead', 'moongrad overhead'},
   {'blas_' .. (best_core or 'unset'), 'OpenBLAS direct gemm (' .. (best_core or 'unset') .. ')'},
-  {'c_ew', 'C elementwise'}, {'torch_gemm', 'PyTorch gemm'}, {'torch_small', 'PyTorch elementwise + overhead'}}
+  {'c_ew', 'C elementwise'}, {'torch_gemm', 'PyTorch gemm'}, {'torch_small', 'PyTorch elementwise + overhead'},
+  {'mg_small_ops', 'moongrad small_ops'}, {'torch_small_ops', 'PyTorch small_ops'},
+  {'mg_mlp', 'moongrad mlp_mnist'}, {'torch_mlp', 'PyTorch mlp_mnist'}}
 for _, m in ipairs(mem) do
   local r = runs[m[1]]
   if r.ran then print(string.format('  %-36s %8s', m[2], fmt(r.rss_kb and r.rss_kb / 1024, '%.0f'))) end
@@ -294,7 +315,9 @@ print('  (elementwise holds a, b, c: 3 x 38 MiB; gemm n=2048 holds a, b and resu
 -- ---- noise: how far each run's headline figure moved between rounds -----------------------
 local headline = {mg_gemm = {'by_size', '1024'}, torch_gemm = {'by_size', '1024'},
                   torch_gemm_skx = {'by_size', '1024'}, mg_ew2 = {'add_s'}, mg_ew1 = {'add_s'},
-                  c_ew = {'add_s'}, mg_overhead = {'value'}, torch_small = {'overhead_us'}}
+                  c_ew = {'add_s'}, mg_overhead = {'value'}, torch_small = {'overhead_us'},
+                  mg_small_ops = {'value'}, torch_small_ops = {'value'}, mg_mlp = {'value'},
+                  torch_mlp = {'value'}, torch_mlp_skx = {'value'}}
 for _, c in ipairs(cores) do headline['blas_' .. c] = {'by_size', '1024'} end
 local spread = {}
 for name, path in pairs(headline) do
@@ -318,7 +341,9 @@ end
 local labels = {mg_gemm = 'moongrad gemm', mg_ew2 = 'moongrad elementwise (2 threads)',
                 mg_ew1 = 'moongrad elementwise (1 thread)', mg_overhead = 'moongrad overhead',
                 c_ew = 'C elementwise', torch_gemm = 'PyTorch gemm', torch_gemm_skx = 'PyTorch gemm SkylakeX',
-                torch_small = 'PyTorch elementwise/overhead'}
+                torch_small = 'PyTorch elementwise/overhead', mg_small_ops = 'moongrad small_ops',
+                torch_small_ops = 'PyTorch small_ops', mg_mlp = 'moongrad mlp_mnist',
+                torch_mlp = 'PyTorch mlp_mnist', torch_mlp_skx = 'PyTorch mlp_mnist SkylakeX'}
 for _, c in ipairs(cores) do labels['blas_' .. c] = 'OpenBLAS direct (' .. c .. ')' end
 local names = {}
 for name in pairs(labels) do names[#names + 1] = name end

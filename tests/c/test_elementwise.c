@@ -297,7 +297,7 @@ static void test_op_names(void **state) {
                                        "eq", "ne", "lt", "le", "gt", "ge", "logical_and",
                                        "logical_or"};
   static const char *const unary[] = {"neg", "abs", "exp", "log", "log1p", "sqrt", "rsqrt",
-                                      "sin", "cos", "tanh", "sigmoid", "relu", "sign", "floor",
+                                      "sin", "cos", "tanh", "sigmoid", "relu", "erf", "sign", "floor",
                                       "ceil", "round", "logical_not"};
   for (int op = 0; op < MG_NUM_BINARY_OPS; op++)
     assert_string_equal(mg_binary_op_name((mg_binary_op)op), binary[op]);
