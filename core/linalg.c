@@ -194,16 +194,19 @@ static int product_backward(mg_node *node, const mg_tensor *grad, mg_tensor **gi
   int ia = node->num_inputs - 2, ib = ia + 1;
   mg_tensor *a = node->saved[0], *b = node->saved[1];
   bool a1 = node->ctx.ints[0], b1 = node->ctx.ints[1];
-  double alpha = node->ctx.number[0];
+  double alpha = node->ctx.number[0], beta = node->ctx.number[1];
   /* grad with the dims the 1-D operands dropped put back: {batch..., n, m} */
   int nb = grad->ndim - !a1 - !b1, k = nb;
   int64_t size[MG_MAX_DIMS];
   memcpy(size, grad->size, sizeof(int64_t) * (size_t)nb);
   size[nb] = a1 ? 1 : grad->size[k++];
   size[nb + 1] = b1 ? 1 : grad->size[k];
-  mg_tensor *g = mg_reshape((mg_tensor *)grad, nb + 2, size), *at = swap_last(a), *bt = swap_last(b);
+  mg_tensor *g = mg_reshape((mg_tensor *)grad, nb + 2, size);
+  mg_tensor *at = swap_last(a), *bt = swap_last(b);
   bool ok = g && at && bt;
-  if (ia && mg_needs_grad(node, 0)) gi[0] = mg_op_number(MG_MUL, (mg_tensor *)grad, node->ctx.number[1], 0);
+  if (ia && mg_needs_grad(node, 0)) /* addmm's c */
+    gi[0] = beta == 1 ? mg_retain((mg_tensor *)grad)
+                      : mg_op_number(MG_MUL, (mg_tensor *)grad, beta, 0);
   if (ok && mg_needs_grad(node, ia)) {
     gi[ia] = product_like(g, bt, alpha, a);
     if (a1) gi[ia] = drop_dim(gi[ia], nb);

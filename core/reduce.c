@@ -6,7 +6,8 @@
  * best value and its index, a mean and squared deviations, ...); parts merge in order, so
  * a long row can be cut into chunks reduced on several threads and combined
  * deterministically. Sums, products and comparisons of int64/bool stay exact in int64;
- * everything else is double. */
+ * everything else is double. The backward rules follow their forward functions below:
+ * composed of public ops, except cumsum's, which runs the cumsum kernel from the end. */
 #include <math.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -410,7 +411,8 @@ static int reduce(mg_reduce_op op, const mg_tensor *t, int dim, bool keepdim, do
 
 /* t of the result's shape with the reduced dim back as size 1 (a new reference). */
 static mg_tensor *kept(const mg_node *node, const mg_tensor *t) {
-  if (!t || node->ctx.flag || node->ctx.dim == MG_ALL_DIMS) return t ? mg_retain((mg_tensor *)t) : NULL;
+  if (!t) return NULL;
+  if (node->ctx.flag || node->ctx.dim == MG_ALL_DIMS) return mg_retain((mg_tensor *)t);
   return mg_unsqueeze((mg_tensor *)t, node->ctx.dim);
 }
 
@@ -436,7 +438,8 @@ static double reduced_count(const mg_node *node) {
   return n;
 }
 
-/* g shared evenly among the elements where mask holds (ties of max and min, as amax). */
+/* g shared evenly among the elements where mask holds (ties of max and min, as amax);
+ * releases mask. */
 static mg_tensor *spread(const mg_node *node, mg_tensor *mask, mg_tensor *g) {
   return mg_op2(MG_MUL, mask, mg_op2(MG_DIV, g, kept_reduce(node, MG_SUM, mask, false), MG_OWN_B),
                 MG_OWN_A | MG_OWN_B);
@@ -448,7 +451,8 @@ static mg_tensor *spread(const mg_node *node, mg_tensor *mask, mg_tensor *g) {
 static mg_tensor *prod_grad(const mg_node *node, mg_tensor *x) {
   mg_tensor *zero = mg_op_number(MG_EQ, x, 0, 0);
   mg_tensor *x1 = zero ? mg_masked_fill(x, zero, 1) : NULL;
-  mg_tensor *others = mg_op2(MG_DIV, kept_reduce(node, MG_PROD, x1, false), x1, MG_OWN_A | MG_OWN_B);
+  mg_tensor *others =
+      mg_op2(MG_DIV, kept_reduce(node, MG_PROD, x1, false), x1, MG_OWN_A | MG_OWN_B);
   mg_tensor *other_zeros = mg_op2(MG_SUB, kept_reduce(node, MG_SUM, zero, false), zero, MG_OWN_A);
   mg_release(zero);
   return zero_where(others, mg_op_number(MG_NE, other_zeros, 0, MG_OWN_A));
@@ -461,7 +465,7 @@ static mg_tensor *norm_grad(const mg_node *node, mg_tensor *x, mg_tensor *y, mg_
   if (p == 0) return mg_op_number(MG_MUL, g, 0, 0);
   mg_tensor *sign = mg_op1(MG_SIGN, x, 0), *abs = mg_op1(MG_ABS, x, 0), *d;
   if (isinf(p)) {
-    d = spread(node, mg_op2(MG_EQ, abs, y, 0), mg_retain(g));
+    d = spread(node, mg_op2(MG_EQ, abs, y, 0), g);
   } else {
     d = mg_op_number(MG_POW, mg_op2(MG_DIV, abs, y, 0), p - 1, MG_OWN_A);
     d = zero_where(mg_op2(MG_MUL, d, g, MG_OWN_A),
@@ -480,7 +484,7 @@ static int reduce_backward(mg_node *node, const mg_tensor *grad, mg_tensor **gi)
   case MG_SUM: d = mg_retain(g); break;
   case MG_MEAN: d = mg_op_number(MG_DIV, g, n, 0); break;
   case MG_PROD: d = mg_op2(MG_MUL, g, prod_grad(node, x), MG_OWN_B); break;
-  case MG_MAX: case MG_MIN: d = spread(node, mg_op2(MG_EQ, x, y, 0), mg_retain(g)); break;
+  case MG_MAX: case MG_MIN: d = spread(node, mg_op2(MG_EQ, x, y, 0), g); break;
   case MG_VAR: /* 2 (x - mean) / (n - correction) */
   case MG_STD: /* (x - mean) / ((n - correction) y), 0 where y = 0 */
     d = mg_op2(MG_SUB, x, kept_reduce(node, MG_MEAN, x, false), MG_OWN_B);
@@ -490,7 +494,9 @@ static int reduce_backward(mg_node *node, const mg_tensor *grad, mg_tensor **gi)
                MG_OWN_A | MG_OWN_B);
     break;
   case MG_NORM: d = norm_grad(node, x, y, g); break;
-  case MG_LOGSUMEXP: d = mg_op2(MG_MUL, g, mg_op1(MG_EXP, mg_op2(MG_SUB, x, y, 0), MG_OWN_A), MG_OWN_B); break;
+  case MG_LOGSUMEXP: /* exp(x - y) */
+    d = mg_op2(MG_MUL, g, mg_op1(MG_EXP, mg_op2(MG_SUB, x, y, 0), MG_OWN_A), MG_OWN_B);
+    break;
   default: d = mg_fail_null("backward: %s is not differentiable", node->name);
   }
   gi[0] = d ? mg_expand(d, in->ndim, in->size) : NULL; /* sum and mean: g broadcast */

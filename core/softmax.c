@@ -16,12 +16,13 @@ enum { SOFTMAX, LOG_SOFTMAX, SOFTMAX_BACKWARD, LOG_SOFTMAX_BACKWARD };
 #define GRAIN 2048 /* elements worth a thread (each costs an exp) */
 
 /* One row of n elements: x at stride xs (the input, or y going backward), g at gs (going
- * backward), the result o at os. */
+ * backward), the result o at os; T is the dtype. */
 #define ROW_KERNEL(name, T, EXP)                                                           \
-  static void name(int kind, const T *x, int64_t xs, const T *g, int64_t gs, T *o,          \
-                   int64_t os, int64_t n) {                                                \
+  static void name(int kind, const void *xp, int64_t xs, const void *gp, int64_t gs,       \
+                   void *op, int64_t os, int64_t n) {                                      \
+    const T *x = xp, *g = gp;                                                              \
+    T *o = op, max = -INFINITY;                                                            \
     double sum = 0;                                                                        \
-    T max = -INFINITY;                                                                     \
     switch (kind) {                                                                        \
     case SOFTMAX:                                                                          \
       for (int64_t i = 0; i < n; i++) max = x[i * xs] > max ? x[i * xs] : max;             \
@@ -56,13 +57,14 @@ typedef struct {
   mg_tensor *out;
 } job;
 
-/* Offset (elements) of row r's first element in t: r counts the positions of the dims
- * other than dim in row-major order. */
-static int64_t row_start(const mg_tensor *t, int dim, int64_t r) {
+/* Address of row r's first element in t (NULL for no t): r counts the positions of the
+ * dims other than dim in row-major order. */
+static char *row_at(const mg_tensor *t, int dim, int64_t r) {
+  if (!t) return NULL;
   int64_t off = 0;
   for (int d = t->ndim - 1; d >= 0; d--)
     if (d != dim) off += r % t->size[d] * t->stride[d], r /= t->size[d];
-  return off;
+  return (char *)mg_data(t) + off * (int64_t)mg_dtype_size(t->dtype);
 }
 
 static void rows(void *arg, int64_t b, int64_t e) {
@@ -71,16 +73,10 @@ static void rows(void *arg, int64_t b, int64_t e) {
   bool one = j->x->ndim == 0; /* a 0-d tensor is one row of one element */
   int64_t n = one ? 1 : j->x->size[dim], xs = one ? 0 : j->x->stride[dim];
   int64_t gs = j->g && !one ? j->g->stride[dim] : 0, os = one ? 0 : j->out->stride[dim];
-  for (int64_t r = b; r < e; r++) {
-    int64_t xo = row_start(j->x, dim, r), oo = row_start(j->out, dim, r);
-    int64_t go = j->g ? row_start(j->g, dim, r) : 0;
-    if (j->x->dtype == MG_FLOAT32)
-      row_f32(j->kind, (const float *)mg_data(j->x) + xo, xs,
-              j->g ? (const float *)mg_data(j->g) + go : NULL, gs, (float *)mg_data(j->out) + oo, os, n);
-    else
-      row_f64(j->kind, (const double *)mg_data(j->x) + xo, xs,
-              j->g ? (const double *)mg_data(j->g) + go : NULL, gs, (double *)mg_data(j->out) + oo, os, n);
-  }
+  void (*row)(int, const void *, int64_t, const void *, int64_t, void *, int64_t, int64_t) =
+      j->x->dtype == MG_FLOAT32 ? row_f32 : row_f64;
+  for (int64_t r = b; r < e; r++)
+    row(j->kind, row_at(j->x, dim, r), xs, row_at(j->g, dim, r), gs, row_at(j->out, dim, r), os, n);
 }
 
 /* A new tensor of x's shape and dtype (float) computed row by row along dim. */

@@ -1,0 +1,54 @@
+-- The examples run as a user runs them and reach what they claim. mnist_mlp needs the MNIST
+-- files (MOONGRAD_TEST_DATA, else ../shared/data from the repository root) and is skipped
+-- without them, and under the sanitizers (too slow there); one epoch stands in for ten.
+local exe = os.getenv('MOONGRAD_EXE')
+
+local function run(args)
+  local p = assert(io.popen(exe .. ' ' .. args .. ' 2>&1'))
+  local out = p:read('a')
+  local ok, _, status = p:close()
+  return out, ok and 0 or status
+end
+
+describe('examples', function()
+  if not exe then
+    it('needs MOONGRAD_EXE (set by scripts/run-tests.sh)', function() pending('MOONGRAD_EXE unset') end)
+    return
+  end
+
+  it('quickstart trains the two-spirals MLP to at least 95% accuracy, printing the loss', function()
+    local out, status = run('examples/quickstart.lua')
+    assert.are.equal(0, status, out)
+    assert.truthy(out:match('Total: 4,482 parameters'), out)
+    local losses = {}
+    for loss in out:gmatch('loss (%d+%.%d+)') do losses[#losses + 1] = tonumber(loss) end
+    assert.is_true(#losses >= 3, out)
+    assert.is_true(losses[#losses] < losses[1], 'the loss did not fall: ' .. out)
+    local accuracy = tonumber(out:match('final accuracy on the two spirals: (%d+%.%d)%%'))
+    assert.is_true(accuracy and accuracy >= 95, out)
+  end)
+
+  it('mnist_mlp without --data prints its usage and fails', function()
+    local out, status = run('examples/mnist_mlp.lua')
+    assert.are_not.equal(0, status)
+    assert.truthy(out:match('usage: moongrad examples/mnist_mlp.lua %-%-data DIR'), out)
+  end)
+
+  it('mnist_mlp reaches at least 95% test accuracy after one epoch of the real MNIST', function()
+    local dir = (os.getenv('MOONGRAD_TEST_DATA') or '../shared/data') .. '/mnist'
+    local f = io.open(dir .. '/train-images-idx3-ubyte.gz')
+    if not f then
+      pending('no MNIST files in ' .. dir .. ' (set MOONGRAD_TEST_DATA, or run scripts/fetch-mnist.sh)')
+      return
+    end
+    f:close()
+    if os.getenv('MOONGRAD_SANITIZED') then
+      pending('too slow under the sanitizers')
+      return
+    end
+    local out, status = run('examples/mnist_mlp.lua --data ' .. dir .. ' --epochs 1')
+    assert.are.equal(0, status, out)
+    local accuracy = tonumber(out:match('test accuracy: (%d+%.%d+)%%'))
+    assert.is_true(accuracy and accuracy >= 95, out)
+  end)
+end)
