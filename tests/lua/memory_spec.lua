@@ -17,6 +17,13 @@ end
 
 local MB = 1024 * 1024
 
+-- Whether RSS can be measured; marks the spec pending when not.
+local function measurable()
+  if rss_bytes() then return true end
+  pending('resident memory is not measurable here (no /proc, or a sanitizer build)')
+  return false
+end
+
 -- Runs step() warm times, then up to total times; returns RSS before and after the second part.
 local function rss_across(step, warm, total)
   for _ = 1, warm do step() end
@@ -27,10 +34,7 @@ end
 
 describe('memory of a loop of temporaries', function()
   it('holds steady over 200000 iterations of ((a*b + 1):tanh()):sum()', function()
-    if not rss_bytes() then
-      pending('resident memory is not measurable here (no /proc, or a sanitizer build)')
-      return
-    end
+    if not measurable() then return end
     local a, b = mg.rand(1000), mg.rand(1000)
     local y
     local before, after = rss_across(function() y = ((a * b + 1):tanh()):sum() end, 1000, 200000)
@@ -41,10 +45,7 @@ describe('memory of a loop of temporaries', function()
   end)
 
   it('holds steady over 200000 iterations of elementwise temporaries', function()
-    if not rss_bytes() then
-      pending('resident memory is not measurable here (no /proc, or a sanitizer build)')
-      return
-    end
+    if not measurable() then return end
     local a, b = mg.rand(1000), mg.rand(1000)
     local y
     local before, after = rss_across(function() y = (a * b + 1):tanh() end, 1000, 200000)
@@ -58,10 +59,7 @@ describe('memory of a loop of temporaries', function()
   end)
 
   it('holds steady when the temporaries are large', function()
-    if not rss_bytes() then
-      pending('resident memory is not measurable here (no /proc, or a sanitizer build)')
-      return
-    end
+    if not measurable() then return end
     local a = mg.rand(250000) -- 1 MB per temporary
     -- 2000 timed iterations: 4 GB allocated in all
     local before, after = rss_across(function() local _ = (a + 1) * 2 end, 20, 2020)
@@ -73,10 +71,7 @@ end)
 
 describe('memory of a training loop', function()
   it('holds steady over 10000 steps of a small MLP with Adam (graphs freed by backward)', function()
-    if not rss_bytes() then
-      pending('resident memory is not measurable here (no /proc, or a sanitizer build)')
-      return
-    end
+    if not measurable() then return end
     local nn, F = mg.nn, mg.nn.functional
     mg.manual_seed(0)
     local model = nn.Sequential{nn.Linear(20, 64), nn.ReLU(), nn.Dropout(0.1), nn.Linear(64, 3)}
