@@ -54,8 +54,6 @@ int mg_check_writable(const char *what, const mg_tensor *t) {
   return 0;
 }
 
-static mg_tensor *copy_as(const char *what, const mg_tensor *t, mg_dtype dtype);
-
 int mg_copy_raw(const char *what, mg_tensor *dst, const mg_tensor *src) {
   int nd;
   int64_t shape[MG_MAX_DIMS];
@@ -68,7 +66,7 @@ int mg_copy_raw(const char *what, mg_tensor *dst, const mg_tensor *src) {
   if (mg_check_writable(what, dst)) return -1;
   mg_tensor *tmp = NULL;
   if (src->storage == dst->storage && src != dst) {
-    tmp = copy_as(what, src, src->dtype);
+    tmp = mg_copy_as(what, src, src->dtype);
     if (!tmp) return -1;
     src = tmp;
   }
@@ -92,8 +90,7 @@ int mg_fill_(mg_tensor *t, double value) {
   return mg_copy_raw("fill_", t, &v);
 }
 
-/* A new contiguous copy of t in dtype, unrecorded: what clone, contiguous and to make. */
-static mg_tensor *copy_as(const char *what, const mg_tensor *t, mg_dtype dtype) {
+mg_tensor *mg_copy_as(const char *what, const mg_tensor *t, mg_dtype dtype) {
   mg_tensor *c = mg_empty(dtype, t->ndim, t->size);
   if (c && mg_copy_raw(what, c, t)) {
     mg_release(c);
@@ -102,33 +99,27 @@ static mg_tensor *copy_as(const char *what, const mg_tensor *t, mg_dtype dtype) 
   return c;
 }
 
-/* clone, contiguous, to: the gradient passes as it is (the engine converts its dtype). */
-static int copy_backward(mg_node *node, const mg_tensor *grad, mg_tensor **gi) {
-  (void)node;
-  gi[0] = mg_retain((mg_tensor *)grad);
-  return 0;
-}
-
-/* Records the copy out of t (passing a failure on); an integer or bool copy is not
+/* Records the copy out of t (passing a failure on): clone, contiguous and to pass the
+ * gradient as it is (the engine converts its dtype). An integer or bool copy is not
  * differentiable and records nothing. */
 static mg_tensor *record_copy(mg_tensor *out, const mg_tensor *t, const char *name) {
   mg_node *node;
   if (!out || !mg_dtype_is_float(out->dtype)) return out;
-  return mg_record(out, name, copy_backward, 1, &t, &node) ? NULL : out;
+  return mg_record(out, name, mg_pass_backward, 1, &t, &node) ? NULL : out;
 }
 
 mg_tensor *mg_clone(const mg_tensor *t) {
-  return record_copy(copy_as("clone", t, t->dtype), t, "clone");
+  return record_copy(mg_copy_as("clone", t, t->dtype), t, "clone");
 }
 
 mg_tensor *mg_contiguous(mg_tensor *t) {
   if (mg_is_contiguous(t)) return mg_retain(t);
-  return record_copy(copy_as("contiguous", t, t->dtype), t, "contiguous");
+  return record_copy(mg_copy_as("contiguous", t, t->dtype), t, "contiguous");
 }
 
 mg_tensor *mg_to(mg_tensor *t, mg_dtype dtype) {
   if (t->dtype == dtype) return mg_retain(t);
-  return record_copy(copy_as("to", t, dtype), t, "to");
+  return record_copy(mg_copy_as("to", t, dtype), t, "to");
 }
 
 static int check_list(const char *what, int n, mg_tensor *const *ts) {

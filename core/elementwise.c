@@ -217,7 +217,7 @@ static bool overlaps_differently(const mg_tensor *t, const mg_tensor *out) {
 static const mg_tensor *convert(const mg_tensor *t, mg_dtype dtype, const mg_tensor *out,
                                 operand *o) {
   o->owned = NULL;
-  if (t->dtype == dtype && overlaps_differently(t, out)) return o->owned = mg_clone(t);
+  if (t->dtype == dtype && overlaps_differently(t, out)) return o->owned = mg_copy_as("copy", t, dtype);
   if (t->dtype == dtype) return t;
   if (t->ndim == 0) {
     mg_cast_run(dtype, (char *)&o->value, 0, t->dtype, mg_data(t), 0, 1);
@@ -225,7 +225,7 @@ static const mg_tensor *convert(const mg_tensor *t, mg_dtype dtype, const mg_ten
     o->header = (mg_tensor){.dtype = dtype, .storage = &o->storage, .refcount = 1};
     return &o->header;
   }
-  o->owned = mg_to((mg_tensor *)t, dtype);
+  o->owned = mg_copy_as("copy", t, dtype);
   return o->owned;
 }
 
@@ -353,7 +353,7 @@ mg_tensor *mg_binary(mg_binary_op op, const mg_tensor *a, const mg_tensor *b) {
     mg_release(made);
     return NULL;
   }
-  if (binary_ops[op].kind >= COMPARISON || op == MG_LOGICAL_AND) return made;
+  if (binary_ops[op].kind >= COMPARISON) return made; /* bool results: not differentiable */
   mg_node *node;
   if (mg_record(made, binary_ops[op].name, binary_backward, 2, (const mg_tensor *[]){a, b}, &node))
     return NULL;
@@ -431,9 +431,10 @@ static int unary_backward(mg_node *node, const mg_tensor *grad, mg_tensor **gi) 
 
 static mg_tensor *record_unary(mg_unary_op op, const mg_tensor *a, mg_tensor *out) {
   mg_node *node;
-  if (op == MG_LOGICAL_NOT || mg_record(out, unary_ops[op].name, unary_backward, 1, &a, &node))
-    return op == MG_LOGICAL_NOT ? out : NULL;
-  if (node && mg_save(node, saves_output(op) ? out : a, out)) return NULL;
+  if (op == MG_LOGICAL_NOT) return out;
+  if (mg_record(out, unary_ops[op].name, unary_backward, 1, &a, &node) ||
+      (node && mg_save(node, saves_output(op) ? out : a, out)))
+    return NULL;
   if (node) node->ctx.op = op;
   return out;
 }

@@ -242,8 +242,10 @@ static int scatter_check(const char *what, const mg_tensor *t, int dim, const mg
 /* Adds serially: two positions of index may name the same element of t. */
 static int scatter_run(mg_tensor *t, int dim, const mg_tensor *index, const mg_tensor *src) {
   mg_tensor *ci = NULL, *cs = NULL; /* copies of arguments that share t's memory */
-  if (index->storage == t->storage && !(index = ci = mg_clone(index))) return -1;
-  if (src->storage == t->storage && !(src = cs = mg_clone(src))) {
+  if (index->storage == t->storage &&
+      !(index = ci = mg_copy_as("scatter_add", index, index->dtype)))
+    return -1;
+  if (src->storage == t->storage && !(src = cs = mg_copy_as("scatter_add", src, src->dtype))) {
     mg_release(ci);
     return -1;
   }
@@ -320,7 +322,9 @@ static void fill_kernel(char **p, const int64_t *s, int64_t n, const void *arg) 
 /* Fills t where mask (already checked to broadcast to t) holds. */
 static int fill_where(mg_tensor *t, const mg_tensor *mask, double value) {
   mg_tensor *copy = NULL; /* a mask sharing t's memory would see the writes */
-  if (mask->storage == t->storage && mask != t && !(mask = copy = mg_clone(mask))) return -1;
+  if (mask->storage == t->storage && mask != t &&
+      !(mask = copy = mg_copy_as("masked_fill", mask, mask->dtype)))
+    return -1;
   mg_tensor m;
   mg_broadcast_header(mask, t->ndim, t->size, &m);
   fill_ctx c = {.bytes = mg_dtype_size(t->dtype)};

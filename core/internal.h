@@ -66,6 +66,9 @@ void mg_cast_run(mg_dtype dst, char *d, int64_t ds, mg_dtype src, const char *s,
 /* Copies src (broadcast) into dst, through a temporary when they overlap: the unchecked
  * copy_ that ops use to fill their own new results. */
 int mg_copy_raw(const char *what, mg_tensor *dst, const mg_tensor *src);
+/* A new contiguous copy of t in dtype that records nothing: the temporaries ops make of
+ * their operands, and what clone, contiguous and to return before recording. */
+mg_tensor *mg_copy_as(const char *what, const mg_tensor *t, mg_dtype dtype);
 
 /* Rejects writing into a tensor in which several elements share memory (an expand). */
 int mg_check_writable(const char *what, const mg_tensor *t);
@@ -133,6 +136,8 @@ int mg_record(mg_tensor *out, const char *name, mg_backward_fn backward, int n,
 /* Saves t for the backward rule (as node->saved[k], in call order). On failure releases
  * out, the tensor being recorded. */
 int mg_save(mg_node *node, const mg_tensor *t, mg_tensor *out);
+/* The rule of ops whose gradient is the output's unchanged (clone, to, expand). */
+int mg_pass_backward(mg_node *node, const mg_tensor *grad, mg_tensor **gi);
 static inline bool mg_needs_grad(const mg_node *node, int i) {
   return node->inputs[i].node || node->inputs[i].leaf;
 }

@@ -102,7 +102,7 @@ static int run_step(const char *what, mg_tensor *param, const mg_tensor *grad, i
   /* The gradient is only read, but it must be contiguous and not overlap what is written. */
   bool copy = !mg_is_contiguous(grad) || mg_same_storage(grad, param);
   for (int k = 0; k < nstates; k++) copy = copy || (used[k] && mg_same_storage(grad, states[k]));
-  mg_tensor *gtmp = copy ? mg_clone(grad) : NULL;
+  mg_tensor *gtmp = copy ? mg_copy_as(what, grad, grad->dtype) : NULL;
   if (copy && !gtmp) return -1;
   const mg_tensor *g = gtmp ? gtmp : grad;
 

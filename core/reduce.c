@@ -372,7 +372,7 @@ static int reduce(mg_reduce_op op, const mg_tensor *t, int dim, bool keepdim, do
   int64_t size[MG_MAX_DIMS];
   int ndim = result_shape(t, dim, all, keepdim, size);
   if (all) {
-    if (!mg_is_contiguous(t) && !(tmp = mg_clone(t))) return -1;
+    if (!mg_is_contiguous(t) && !(tmp = mg_copy_as(names[op], t, t->dtype))) return -1;
     flat = flat_header(tmp ? tmp : t);
     pl.src = &flat;
   }
@@ -628,7 +628,7 @@ static mg_tensor *cumsum(const mg_tensor *t, int dim, bool reverse) {
   bool scalar = t->ndim == 0 && dim == 0;
   if (!scalar && mg_check_dim("cumsum", dim, t->ndim)) return NULL;
   mg_tensor *tmp = NULL, *out = NULL;
-  if (!mg_is_contiguous(t) && !(tmp = mg_clone(t))) return NULL;
+  if (!mg_is_contiguous(t) && !(tmp = mg_copy_as("cumsum", t, t->dtype))) return NULL;
   out = mg_empty(mg_dtype_is_float(t->dtype) ? t->dtype : MG_INT64, t->ndim, t->size);
   if (!out) {
     mg_release(tmp);

@@ -102,7 +102,7 @@ static mg_tensor *softmax(const char *what, int kind, const mg_tensor *t, int di
   bool scalar = t->ndim == 0 && dim == 0;
   if (!scalar && mg_check_dim(what, dim, t->ndim)) return NULL;
   if (t->dtype != MG_FLOAT32 && t->dtype != MG_FLOAT64) { /* integers as float32 */
-    mg_tensor *f = mg_to((mg_tensor *)t, MG_FLOAT32);
+    mg_tensor *f = mg_copy_as(what, t, MG_FLOAT32);
     mg_tensor *out = f ? run(kind, f, NULL, dim) : NULL;
     mg_release(f);
     return out;

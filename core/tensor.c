@@ -476,13 +476,6 @@ mg_tensor *mg_unsqueeze(mg_tensor *t, int dim) {
                      reshape_backward, 0, 0);
 }
 
-/* The gradient as it is: the engine sums it over the dims expand added or stretched. */
-static int expand_backward(mg_node *node, const mg_tensor *grad, mg_tensor **gi) {
-  (void)node;
-  gi[0] = mg_retain((mg_tensor *)grad);
-  return 0;
-}
-
 mg_tensor *mg_expand(mg_tensor *t, int ndim, const int64_t *size) {
   char b1[MG_SHAPE_STR], b2[MG_SHAPE_STR];
   if (ndim < t->ndim || ndim > MG_MAX_DIMS)
@@ -500,8 +493,9 @@ mg_tensor *mg_expand(mg_tensor *t, int ndim, const int64_t *size) {
                           d + 1, (long long)have, (long long)size[d]);
     if (have != out[d]) stride[d] = 0;
   }
+  /* the gradient as it is: the engine sums it over the dims expand added or stretched */
   return record_view(mg_make_view(t, ndim, out, stride, t->offset), t, "expand",
-                     expand_backward, 0, 0);
+                     mg_pass_backward, 0, 0);
 }
 
 mg_tensor *mg_flatten(mg_tensor *t, int start_dim, int end_dim) {

@@ -66,8 +66,6 @@ end
 
 -- ---- the optimizers: options, state and the kernel call ------------------------------
 
-local function zeros(p) return mg.zeros_like(p) end
-
 -- Each kind: option checks and defaults (as PyTorch's), the state a parameter starts with
 -- (init), the names of its state tensors (buffers) and of what a loaded state must hold
 -- (required), and update(p, grad, state, group), which calls the kernel and commits the new
@@ -88,7 +86,7 @@ kinds.SGD = {
   init = function() return {} end,
   update = function(p, grad, s, g)
     local buf, first = s.momentum_buffer, false
-    if g.momentum ~= 0 and buf == nil then buf, first = zeros(p), true end
+    if g.momentum ~= 0 and buf == nil then buf, first = mg.zeros_like(p), true end
     core._sgd_step(p, grad, buf, first, g)
     s.momentum_buffer = buf
   end,
@@ -104,12 +102,12 @@ local function adam_kind(weight_decay, kernel)
     required = {'step', 'exp_avg', 'exp_avg_sq'},
     counts_steps = true,
     init = function(p, g)
-      return {step = 0, exp_avg = zeros(p), exp_avg_sq = zeros(p),
-              max_exp_avg_sq = g.amsgrad and zeros(p) or nil}
+      return {step = 0, exp_avg = mg.zeros_like(p), exp_avg_sq = mg.zeros_like(p),
+              max_exp_avg_sq = g.amsgrad and mg.zeros_like(p) or nil}
     end,
     update = function(p, grad, s, g)
       local max_sq = s.max_exp_avg_sq
-      if g.amsgrad and max_sq == nil then max_sq = zeros(p) end
+      if g.amsgrad and max_sq == nil then max_sq = mg.zeros_like(p) end
       kernel(p, grad, s.exp_avg, s.exp_avg_sq, max_sq, s.step + 1, g)
       s.step, s.max_exp_avg_sq = s.step + 1, max_sq
     end,
@@ -127,13 +125,13 @@ kinds.RMSprop = {
   required = {'step', 'square_avg'},
   counts_steps = true,
   init = function(p, g)
-    return {step = 0, square_avg = zeros(p), grad_avg = g.centered and zeros(p) or nil,
-            momentum_buffer = g.momentum > 0 and zeros(p) or nil}
+    return {step = 0, square_avg = mg.zeros_like(p), grad_avg = g.centered and mg.zeros_like(p) or nil,
+            momentum_buffer = g.momentum > 0 and mg.zeros_like(p) or nil}
   end,
   update = function(p, grad, s, g)
     local grad_avg, buf = s.grad_avg, s.momentum_buffer
-    if g.centered and grad_avg == nil then grad_avg = zeros(p) end
-    if g.momentum > 0 and buf == nil then buf = zeros(p) end
+    if g.centered and grad_avg == nil then grad_avg = mg.zeros_like(p) end
+    if g.momentum > 0 and buf == nil then buf = mg.zeros_like(p) end
     core._rmsprop_step(p, grad, s.square_avg, grad_avg, buf, g)
     s.step, s.grad_avg, s.momentum_buffer = s.step + 1, grad_avg, buf
   end,
