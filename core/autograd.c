@@ -136,6 +136,13 @@ void mg_node_input(const mg_node *node, int i, mg_node **input_node, mg_tensor *
   *leaf = node->inputs[i].leaf;
 }
 
+int mg_node_input_shape(const mg_node *node, int i, mg_dtype *dtype, int64_t *size) {
+  const mg_edge *e = &node->inputs[i];
+  *dtype = e->dtype;
+  memcpy(size, e->size, sizeof(int64_t) * (size_t)e->ndim);
+  return e->ndim;
+}
+
 mg_tensor *mg_detach(mg_tensor *t) {
   return mg_make_view(t, t->ndim, t->size, t->stride, t->offset);
 }

@@ -7,11 +7,13 @@
 #   overhead     a + b on 4-element tensors: moongrad vs PyTorch, per call
 #   training     small_ops (autograd on 4-element tensors) and mlp_mnist (one epoch of the
 #                Keras MNIST MLP): moongrad vs PyTorch (default, and OPENBLAS_CORETYPE=SkylakeX)
+#   startup      a fresh process printing a random 2x2 tensor (moongrad script and prompt) vs
+#                `python -c "import torch; ..."`, best of 5 each
 #   peak memory  max RSS of every run
 # usage: scripts/bench.sh [BUILD_DIR]    (default build: `make bench`; runs BUILD_DIR/moongrad)
 #   MOONGRAD=path   another moongrad executable      BENCH_ROUNDS=3   rounds (best of them)
 #   PYTHON=path     the reference's Python           BENCH_TIMEOUT=120  seconds per process
-#   BENCH_WORKLOADS="gemm elementwise overhead training"   the sections to run
+#   BENCH_WORKLOADS="gemm elementwise overhead training startup"   the sections to run
 # The PyTorch references come from ../shared/bench (relative to the repository) and run with
 # /usr/bin/python3; without them those columns are skipped with a note. Takes about 5 min.
 set -u
@@ -24,7 +26,7 @@ ref=$root/../shared/bench
 threads=2
 limit=${BENCH_TIMEOUT:-120} # seconds per run; a hung run is reported, not waited on forever
 rounds=${BENCH_ROUNDS:-3}   # every run is repeated, interleaved; the table takes each one's best
-workloads=" ${BENCH_WORKLOADS:-gemm elementwise overhead training} "
+workloads=" ${BENCH_WORKLOADS:-gemm elementwise overhead training startup} "
 wants() { case $workloads in *" $1 "*) return 0 ;; esac; return 1; }
 data=$root/../shared/data # MNIST for mlp_mnist; both sides fall back to random data without it
 # Each run sets the BLAS kernel and threads it is meant to test; none inherits the caller's.
@@ -159,6 +161,10 @@ for round in $(seq "$rounds"); do
       run torch_mlp env -u OPENBLAS_CORETYPE "$python" "$ref/pytorch/ref.py" mlp_mnist --threads $threads --data "$data"
       run torch_mlp_skx env OPENBLAS_CORETYPE=SkylakeX "$python" "$ref/pytorch/ref.py" mlp_mnist --threads $threads --data "$data"
     fi
+  fi
+  if wants startup; then
+    run mg_startup "$mg" tests/bench/startup.lua "$mg"
+    [ $have_torch = 1 ] && run torch_startup "$python" "$ref/pytorch/ref.py" startup
   fi
 done
 [ $have_time = 1 ] || note "/usr/bin/time not found: peak memory of the moongrad runs is their own VmHWM; none for the others"

@@ -265,6 +265,9 @@ const char *mg_grad_fn_name(const mg_tensor *t);
 int mg_node_num_inputs(const mg_node *node);
 const char *mg_node_name(const mg_node *node);
 void mg_node_input(const mg_node *node, int i, mg_node **input_node, mg_tensor **leaf);
+/* The dtype and shape (into size, MG_MAX_DIMS entries) input i had when the node was
+ * recorded; returns its ndim. For an input made by a node, that is the node's output. */
+int mg_node_input_shape(const mg_node *node, int i, mg_dtype *dtype, int64_t *size);
 /* Accumulates d(t)/d(leaf) * grad into every leaf's grad. grad may be NULL when t has one
  * element (it is then 1). Frees the graph's saved tensors unless retain_graph. Fails,
  * changing no grad, when the graph was already freed or a saved tensor changed in place. */

@@ -24,8 +24,9 @@ local TensorDataset = {__name = 'TensorDataset'}
 TensorDataset.__index = TensorDataset
 
 -- TensorDataset(t1, t2, ...): sample i is t1[i], t2[i], ...; every tensor has the same size
--- of dimension 1.
-function data.TensorDataset(...)
+-- of dimension 1. The class is callable, as nn's are; its __call tail-calls the constructor,
+-- so that the constructor's errors at level 2 still point at the caller's line.
+local function new_tensor_dataset(...)
   local tensors = table.pack(...)
   if tensors.n == 0 then error('TensorDataset: expected at least one tensor', 2) end
   for i = 1, tensors.n do
@@ -47,6 +48,9 @@ function data.TensorDataset(...)
   tensors.n = nil
   return setmetatable({tensors = tensors, n = n}, TensorDataset)
 end
+data.TensorDataset = setmetatable(TensorDataset, {__call = function(_, ...)
+  return new_tensor_dataset(...)
+end})
 
 function TensorDataset.__len(ds) return ds.n end
 
@@ -82,7 +86,11 @@ end
 -- collate(samples) receives a list of samples, each a table {v1, v2, ...} of the values
 -- dataset:get(i) returned, and returns the batch's values. The default stacks each position:
 -- tensors with mg.stack, numbers and booleans into a tensor.
-function data.DataLoader(dataset, opts)
+local function new_loader(dataset, opts)
+  if type(dataset) == 'table' and rawget(dataset, '__index') == dataset then
+    error(('DataLoader: expected a dataset, got the class %s (call it to make one)')
+            :format(dataset.__name), 2)
+  end
   if type(dataset) ~= 'table' or not callable(dataset.get) then
     error(('DataLoader: expected a dataset (a table with a length and get(i)), got %s')
             :format(type(dataset)), 2)
@@ -114,6 +122,9 @@ function data.DataLoader(dataset, opts)
                        drop_last = opts.drop_last or false, collate = opts.collate},
                       DataLoader)
 end
+data.DataLoader = setmetatable(DataLoader, {__call = function(_, ...)
+  return new_loader(...) -- a tail call: errors at level 2 point at the caller's line
+end})
 
 -- The number of batches in an epoch.
 function DataLoader.__len(loader)

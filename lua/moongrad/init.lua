@@ -50,24 +50,42 @@ end
 function Tensor.expand_as(t, other) return t:expand(other.shape) end
 function Tensor.type(t) return t.dtype end
 
+-- mg.Tensor: the methods every tensor has (t:sum() is mg.Tensor.sum(t)), as torch.Tensor.
+mg.Tensor = Tensor
+
 for name, fn in pairs(Tensor) do
   if mg[name] == nil then mg[name] = fn end
 end
 
 core.metatable.__tostring = function(t) return format.tensor(t, core) end
 
+-- What the prompt's tab completion offers after `t.` or `t:` (the methods live in an
+-- upvalue of the C __index, out of completion's sight).
+local FIELDS = {'shape', 'dtype', 'ndim', 'requires_grad', 'grad', 'grad_fn', 'is_leaf'}
+core.metatable.__complete = function(_, methods_only)
+  local names = {}
+  for name in pairs(Tensor) do names[#names + 1] = name end
+  if not methods_only then table.move(FIELDS, 1, #FIELDS, #names + 1, names) end
+  return names
+end
+
 -- config(): versions, the BLAS kernel in use and thread counts.
 mg.config = core.config
 
--- Submodules load on first use (mg.nn, mg.optim, mg.data), which keeps startup fast and
--- lets each of them require 'moongrad' itself.
-local submodules = {nn = 'moongrad.nn', optim = 'moongrad.optim', data = 'moongrad.data'}
+-- Submodules load on first use (mg.nn, mg.optim, mg.data, mg.viz, mg.help), which keeps
+-- startup fast and lets each of them require 'moongrad' itself.
+local submodules = {nn = 'moongrad.nn', optim = 'moongrad.optim', data = 'moongrad.data',
+                    viz = 'moongrad.viz', help = 'moongrad.help'}
 setmetatable(mg, {__index = function(t, key)
   local name = submodules[key]
   if not name then return nil end
   local m = require(name)
   rawset(t, key, m)
   return m
+end, __complete = function()
+  local names = {}
+  for key in pairs(submodules) do names[#names + 1] = key end
+  return names
 end})
 package.loaded.moongrad = mg
 

@@ -473,8 +473,11 @@ end
 local lr_scheduler = {}
 optim.lr_scheduler = lr_scheduler
 
+-- The base class of every scheduler (PyTorch's name): step, get_last_lr, state_dict and
+-- load_state_dict. StepLR, ExponentialLR, ... make instances of it.
 local Scheduler = {}
 Scheduler.__index = Scheduler
+lr_scheduler.LRScheduler = Scheduler
 
 local function positive_integer(v)
   if math.type(v) ~= 'integer' or v < 1 then return ' must be a positive integer, got ' .. show(v) end

@@ -297,6 +297,17 @@ print('  small_ops ' .. verdict(ratio(so, pso), '<=', 0.25) .. '; mlp_mnist time
       '); peak memory ' .. verdict(ratio(mr, pmr), '<=', 0.5))
 print()
 
+-- ---- startup ------------------------------------------------------------------------------
+print('startup: a fresh process printing a random 2x2 tensor (s, best of 5), moongrad/PyTorch')
+w = {28, 10, 10, 10}
+row(w, {'', 'moongrad', 'PyTorch', 'ratio'})
+local st_script, st_prompt, pst = get('mg_startup', 'script_s'), get('mg_startup', 'prompt_s'),
+                                  get('torch_startup', 'value')
+row(w, {'script (moongrad -e)', fmt(st_script, '%.4f'), fmt(pst, '%.3f'), fmt(ratio(st_script, pst), '%.4f')})
+row(w, {'prompt (piped to moongrad)', fmt(st_prompt, '%.4f'), fmt(pst, '%.3f'), fmt(ratio(st_prompt, pst), '%.4f')})
+print('  prompt ' .. verdict(ratio(st_prompt, pst), '<=', 1 / 20))
+print()
+
 -- ---- peak memory ----------------------------------------------------------------------------
 print('peak memory (max RSS, MiB)')
 local mem = {
@@ -317,7 +328,8 @@ local headline = {mg_gemm = {'by_size', '1024'}, torch_gemm = {'by_size', '1024'
                   torch_gemm_skx = {'by_size', '1024'}, mg_ew2 = {'add_s'}, mg_ew1 = {'add_s'},
                   c_ew = {'add_s'}, mg_overhead = {'value'}, torch_small = {'overhead_us'},
                   mg_small_ops = {'value'}, torch_small_ops = {'value'}, mg_mlp = {'value'},
-                  torch_mlp = {'value'}, torch_mlp_skx = {'value'}}
+                  torch_mlp = {'value'}, torch_mlp_skx = {'value'}, mg_startup = {'value'},
+                  torch_startup = {'value'}}
 for _, c in ipairs(cores) do headline['blas_' .. c] = {'by_size', '1024'} end
 local spread = {}
 for name, path in pairs(headline) do
@@ -343,7 +355,8 @@ local labels = {mg_gemm = 'moongrad gemm', mg_ew2 = 'moongrad elementwise (2 thr
                 c_ew = 'C elementwise', torch_gemm = 'PyTorch gemm', torch_gemm_skx = 'PyTorch gemm SkylakeX',
                 torch_small = 'PyTorch elementwise/overhead', mg_small_ops = 'moongrad small_ops',
                 torch_small_ops = 'PyTorch small_ops', mg_mlp = 'moongrad mlp_mnist',
-                torch_mlp = 'PyTorch mlp_mnist', torch_mlp_skx = 'PyTorch mlp_mnist SkylakeX'}
+                torch_mlp = 'PyTorch mlp_mnist', torch_mlp_skx = 'PyTorch mlp_mnist SkylakeX',
+                mg_startup = 'moongrad startup', torch_startup = 'PyTorch startup'}
 for _, c in ipairs(cores) do labels['blas_' .. c] = 'OpenBLAS direct (' .. c .. ')' end
 local names = {}
 for name in pairs(labels) do names[#names + 1] = name end

@@ -332,6 +332,8 @@ describe('DataLoader', function()
     local ds = toy()
     h.assert_error_with(function() data.DataLoader(42) end, 'DataLoader: expected a dataset')
     h.assert_error_with(function() data.DataLoader({}) end, 'DataLoader: expected a dataset')
+    h.assert_error_with(function() data.DataLoader(data.TensorDataset) end,
+                        'DataLoader: expected a dataset, got the class TensorDataset (call it to make one)')
     h.assert_error_with(function() data.DataLoader(ds, {batch_size = 0}) end,
                         'DataLoader: batch_size must be a positive integer, got 0')
     h.assert_error_with(function() data.DataLoader(ds, {batch_size = 2.5}) end,

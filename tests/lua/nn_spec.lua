@@ -135,9 +135,10 @@ describe('nn.Module', function()
       'Total: 669,706 parameters'}, '\n'), tostring(model))
   end)
 
-  it('prints nested modules indented', function()
+  it('prints nested modules indented, with a container\'s own parameters', function()
     assert.are.equal(table.concat({
       'Net {',
+      '  (temperature): Parameter {1}         1 params',
       '  (features): Sequential {',
       '    (1): Linear(3 -> 4)               16 params',
       '    (2): Tanh',

@@ -9,7 +9,7 @@ local layers = {}
 
 local function check_size(layer, what, v)
   if math.type(v) ~= 'integer' or v < 0 then
-    error(('%s: expected %s to be a non-negative integer, got %s'):format(layer, what, tostring(v)), 3)
+    error(('%s: expected %s to be a non-negative integer, got %s'):format(layer, what, tostring(v)), 4) -- the caller of Linear(...)
   end
 end
 

@@ -72,7 +72,7 @@ setmetatable(Module, {__call = function(c, ...) return c:new(...) end})
 function Module:extend(name)
   name = name or 'Module'
   local class = {__name = name, super = self}
-  for _, k in ipairs{'__index', '__newindex', '__call', '__tostring', '__len'} do class[k] = self[k] end
+  for _, k in ipairs{'__index', '__newindex', '__call', '__tostring', '__len', '__complete'} do class[k] = self[k] end
   return setmetatable(class, {__index = self, __call = function(c, ...) return c:new(...) end})
 end
 
@@ -137,6 +137,15 @@ function Module.__newindex(self, key, value)
 end
 
 function Module.__len(self) return #self._modules.names end
+
+-- The fields tab completion offers at the prompt (the registries are out of its sight).
+function Module.__complete(self, methods_only)
+  if methods_only then return {} end
+  local names = {}
+  for _, kind in ipairs(KINDS) do table.move(self[kind].names, 1, #self[kind].names, #names + 1, names) end
+  for k in pairs(self._fields) do names[#names + 1] = k end
+  return names
+end
 
 -- register_parameter(name, t): t as a parameter (made a leaf that requires grad); nil removes.
 function Module:register_parameter(name, t)
@@ -351,6 +360,9 @@ local function repr_lines(m, indent, prefix, lines)
     return lines
   end
   lines[#lines + 1] = {indent .. prefix .. label(m) .. ' {'}
+  for name, p in reg_pairs(m._parameters) do -- a container's own parameters count too
+    lines[#lines + 1] = {('%s  (%s): Parameter %s'):format(indent, name, shape_string(p.shape)), p:numel()}
+  end
   for name, child in m:named_children() do repr_lines(child, indent .. '  ', '(' .. name .. '): ', lines) end
   lines[#lines + 1] = {indent .. '}'}
   return lines
