@@ -15,7 +15,7 @@ static int l_requires_grad_(lua_State *L) {
 static int l_backward(lua_State *L) {
   mg_tensor *t = mgL_check(L, 1);
   mg_tensor *grad = mgL_test(L, 2);
-  int opts = grad ? 3 : 2;
+  int opts = grad || lua_isnil(L, 2) ? 3 : 2; /* t:backward(grad, opts), (nil, opts), (opts) */
   if (!grad && !lua_isnoneornil(L, 2) && !lua_istable(L, 2))
     return luaL_typeerror(L, 2, "tensor or options table");
   if (mg_backward(t, grad, mgL_opt_bool(L, opts, "retain_graph", false))) return mgL_error(L);

@@ -31,6 +31,15 @@ describe('backward', function()
     h.assert_close(x.grad, {4, 8}) -- unchanged by the failure
   end)
 
+  it('reads the options after a nil gradient as well as in its place', function()
+    local x = leaf{3}
+    local y = (x * x):sum()
+    y:backward(nil, {retain_graph = true})
+    y:backward({retain_graph = true})
+    y:backward()
+    h.assert_close(x.grad, {18}) -- 3 x 2x at x = 3
+  end)
+
   it('takes no gradient only for a tensor of one element', function()
     local x = leaf{1, 2, 3}
     local y = x * 2

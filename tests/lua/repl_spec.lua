@@ -63,6 +63,14 @@ function Term:wait_for(pattern)
   error('the screen never showed ' .. pattern .. ':\n' .. screen, 2)
 end
 
+-- Waits (up to 20 s) for moongrad to exit.
+function Term:wait_exit()
+  for _ = 1, 400 do
+    if self:dead() then return end
+    sh('sleep 0.05')
+  end
+end
+
 function Term:close() sh(('tmux -L %s kill-server'):format(self.socket)) end
 
 local function temp_home()
@@ -143,10 +151,7 @@ describe('the prompt in a terminal', function()
     term:line('print("next")')
     term:wait_for('\nnext\n')
     term:keys('C-d')
-    for _ = 1, 400 do
-      if term:dead() then break end
-      sh('sleep 0.05')
-    end
+    term:wait_exit()
     assert.is_true(term:dead())
   end)
 
@@ -182,10 +187,7 @@ describe('the prompt in a terminal', function()
     term = open_term(home)
     term:line('remembered = 1')
     term:keys('C-d')
-    for _ = 1, 400 do
-      if term:dead() then break end
-      sh('sleep 0.05')
-    end
+    term:wait_exit()
     term:close()
     term = open_term(home)
     term:keys('Up')
