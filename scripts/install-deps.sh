@@ -3,7 +3,8 @@
 # --check: only report, exit 1 when something is missing.
 set -euo pipefail
 packages=(build-essential pkg-config liblua5.4-dev lua5.4 libopenblas-dev libreadline-dev
-          libcmocka-dev lua-busted zlib1g-dev tmux graphviz)
+          libcmocka-dev lua-busted zlib1g-dev tmux graphviz
+          libstb-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -206,6 +206,31 @@ mg_tensor *mg_one_hot(const mg_tensor *index, int64_t num_classes);
 #define MG_IDX_NATURAL (-1)
 mg_tensor *mg_read_idx(const char *path, int dtype, double scale);
 
+/* ---- images (PNG, JPEG and BMP through stb_image) ----------------------------------- */
+/* How an image is decoded. channels: 0 keeps the file's own (1 grey, 2 grey and alpha,
+ * 3 RGB, 4 RGBA); 1..4 converts as stb_image does (grey = (77 R + 150 G + 29 B) >> 8,
+ * alpha dropped or added as 255). height and width: both 0 keeps the stored size, both
+ * positive resizes with mg_resize_bilinear. scale multiplies every value (1: 0..255). */
+typedef struct {
+  int channels;
+  int64_t height, width;
+  double scale;
+} mg_image_options;
+/* Decodes a PNG, JPEG or BMP file into a new contiguous float32 tensor {C, H, W} (opts may
+ * be NULL: as stored, scale 1). Errors name the file: missing or unreadable, empty, not one
+ * of the three formats, truncated or corrupt, too large (more than 2^28 pixels). */
+mg_tensor *mg_read_image(const char *path, const mg_image_options *opts);
+/* The same from n bytes in memory; name stands for them in errors (e.g. the file's path). */
+mg_tensor *mg_decode_image(const void *bytes, size_t n, const char *name,
+                           const mg_image_options *opts);
+/* Resizes the last two dims (H, W) of a float32 or float64 tensor of at least 2 dims to
+ * height x width by bilinear interpolation with half-pixel centres (PyTorch's interpolate
+ * with align_corners=false, OpenCV's INTER_LINEAR; no antialiasing when shrinking): output
+ * pixel i samples the input at (i + 0.5) * in / out - 0.5, clamped to the edges. A new
+ * contiguous tensor of the same dtype; not differentiable (fails on a tensor that requires
+ * grad while grad mode is on). */
+mg_tensor *mg_resize_bilinear(const mg_tensor *t, int64_t height, int64_t width);
+
 /* ---- optimizers -------------------------------------------------------------------- */
 /* One step of an optimizer on one parameter, fused into a single pass that updates the
  * parameter and its state in place by PyTorch 1.13's single-tensor formulas. The parameter

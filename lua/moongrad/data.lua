@@ -6,7 +6,9 @@
 --
 -- A dataset is any table with a length (#ds) and ds:get(i) (1-based) returning the values of
 -- sample i. TensorDataset keeps its samples as rows of tensors, which DataLoader gathers a
--- batch at a time in C (index_select); other datasets are read sample by sample and collated.
+-- batch at a time in C (index_select) through its get_batch(index), as it does for any
+-- dataset with one (Subset, SequenceDataset: moongrad/datasets.lua); other datasets are read
+-- sample by sample and collated.
 local mg = require 'moongrad'
 
 local data = {}
@@ -60,6 +62,14 @@ function TensorDataset.get(ds, i)
   end
   local out = {}
   for k, t in ipairs(ds.tensors) do out[k] = t[i] end
+  return table.unpack(out)
+end
+
+-- get_batch(index): the rows at an int64 tensor of indices, gathered in C (DataLoader's
+-- batches; see moongrad/datasets.lua for the protocol).
+function TensorDataset.get_batch(ds, index)
+  local out = {}
+  for k, t in ipairs(ds.tensors) do out[k] = t:index_select(1, index) end
   return table.unpack(out)
 end
 
@@ -155,6 +165,8 @@ local function default_collate(samples)
   return table.unpack(out, 1, samples[1].n)
 end
 
+data.default_collate = default_collate
+
 -- for v1, v2, ... in loader:batches() do ... end: one epoch, reshuffled on each call when
 -- shuffle is set (from the global generator: mg.manual_seed makes the order reproducible).
 function DataLoader.batches(loader)
@@ -162,17 +174,15 @@ function DataLoader.batches(loader)
   local n, count = #dataset, #loader
   local order = loader.shuffle and n > 0 and mg.randperm(n) or nil
   local b = 0
-  if getmetatable(dataset) == TensorDataset and not loader.collate then
-    -- gathered in C: one index_select per tensor per batch
+  if not loader.collate and callable(dataset.get_batch) then
+    -- a TensorDataset, a Subset of one, a SequenceDataset...: whole batches gathered in C
+    -- (index_select) by the dataset's get_batch
     return function()
       b = b + 1
       if b > count then return nil end
       local first = (b - 1) * bs + 1
       local len = math.min(bs, n - first + 1)
-      local index = order and order:narrow(1, first, len) or mg.arange(first, first + len)
-      local out = {}
-      for k, t in ipairs(dataset.tensors) do out[k] = t:index_select(1, index) end
-      return table.unpack(out)
+      return dataset:get_batch(order and order:narrow(1, first, len) or mg.arange(first, first + len))
     end
   end
   local collate = loader.collate or default_collate
@@ -249,5 +259,9 @@ function data.mnist(split, opts)
   labels:add_(1) -- digit d is class d + 1: moongrad's class indices are 1-based
   return data.TensorDataset(images, labels)
 end
+
+-- ImageFolder, text and dataset helpers (datasets.lua).
+for name, value in pairs(require 'moongrad.datasets') do data[name] = value end
+TensorDataset.map = data.map -- ds:map(fn) is mg.data.map(ds, fn)
 
 return data

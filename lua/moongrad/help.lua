@@ -15,7 +15,8 @@
 local mg = require 'moongrad'
 
 local help = {}
-local AREAS = {'tensor', 'autograd', 'nn', 'optim', 'data', 'viz', 'tools'}
+local AREAS = {'tensor', 'autograd', 'nn', 'optim', 'data', 'datasets', 'preprocessing', 'viz',
+               'tools'}
 
 -- The value a documented name stands for (nil for fields such as mg.Tensor.shape).
 local function resolve(name, root)

@@ -72,10 +72,11 @@ end
 -- config(): versions, the BLAS kernel in use and thread counts.
 mg.config = core.config
 
--- Submodules load on first use (mg.nn, mg.optim, mg.data, mg.viz, mg.help), which keeps
+-- Submodules load on first use (mg.nn, mg.optim, mg.data, mg.preprocessing, mg.viz, mg.help), which keeps
 -- startup fast and lets each of them require 'moongrad' itself.
 local submodules = {nn = 'moongrad.nn', optim = 'moongrad.optim', data = 'moongrad.data',
-                    viz = 'moongrad.viz', help = 'moongrad.help'}
+                    viz = 'moongrad.viz', help = 'moongrad.help',
+                    preprocessing = 'moongrad.preprocessing'}
 setmetatable(mg, {__index = function(t, key)
   local name = submodules[key]
   if not name then return nil end

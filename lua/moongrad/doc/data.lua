@@ -39,9 +39,11 @@ Batches of a dataset (a TensorDataset or any table with #ds and ds:get(i)). #loa
 number of batches per epoch; the last one is smaller unless drop_last. shuffle draws a new
 order each epoch from the global generator (mg.manual_seed makes it reproducible).
 collate(samples) gets a list of samples, each a table {v1, v2, ...} of what get(i) returned,
-and returns the batch's values; the default stacks each position (tensors with mg.stack,
-integers into int64, other numbers into float32, booleans into bool). Errors name
-DataLoader for a bad dataset or an unknown or bad option.]],
+and returns the batch's values; the default (mg.data.default_collate) stacks each position
+(tensors with mg.stack, integers into int64, other numbers into float32, booleans into bool).
+Without a collate, a dataset that has get_batch(index) (TensorDataset, a Subset of one,
+SequenceDataset, CharDataset) gives each batch whole, gathered in C by index, instead of
+sample by sample. Errors name DataLoader for a bad dataset or an unknown or bad option.]],
    example = [[
 local squares = setmetatable({}, {__len = function() return 5 end})   -- any #ds and ds:get(i)
 function squares:get(i) return i, i * i end
