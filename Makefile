@@ -11,13 +11,16 @@ CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wno-unused-paramet
                -Icore/include -Icore $(shell pkg-config --cflags $(LUA_PC) 2>/dev/null)
 ifeq ($(SANITIZE),1)
 CFLAGS_OPT := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+else ifeq ($(SANITIZE),fuzz)
+CFLAGS_OPT := -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined \
+              -fno-sanitize-recover=all
 else
 # GCC 12's -O2 vectorises only loops that need no runtime alias check, which leaves the
 # elementwise kernels scalar; the dynamic cost model makes a+b on cache-sized tensors 2x faster.
 CFLAGS_OPT := -O2 -g -fvect-cost-model=dynamic
 endif
 CFLAGS  := $(CFLAGS_BASE) $(CFLAGS_OPT) $(EXTRA_CFLAGS)
-LDLIBS  := -lstb -lz -lm -lpthread -ldl
+LDLIBS  := -lsqlite3 -lstb -lz -lm -lpthread -ldl
 
 CORE_SRC    := $(wildcard core/*.c)
 BINDING_SRC := $(wildcard lua/binding/*.c)
@@ -33,7 +36,7 @@ MODULE  := $(BUILD)/lib/lua/5.4/moongrad/core.so
 EXE     := $(BUILD)/moongrad
 DEPS_OK := $(BUILD)/.deps-ok
 
-.PHONY: all demo test asan install clean bench
+.PHONY: all demo test asan fuzz install clean bench
 all: $(LIB) $(MODULE) $(EXE) $(CTEST_BIN)
 
 # Installs what Debian packages are missing (see scripts/install-deps.sh) once per build dir.
@@ -58,7 +61,7 @@ $(EXE): $(CLI_OBJ) $(BINDING_OBJ) $(LIB)
 	$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) $(BINDING_OBJ) $(LIB) \
 	  $(shell pkg-config --libs $(LUA_PC)) -lreadline $(LDLIBS) -Wl,-E
 
-$(BUILD)/tests/%: tests/c/%.c tests/c/helpers.h $(LIB) | $(DEPS_OK)
+$(BUILD)/tests/%: tests/c/%.c $(wildcard tests/c/*.h) $(LIB) | $(DEPS_OK)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -o $@ $< $(LIB) $(shell pkg-config --libs cmocka) $(LDLIBS)
 
@@ -76,6 +79,18 @@ asan:
 	  MOONGRAD_SANITIZED=1 \
 	  $(MAKE) --no-print-directory BUILD=build-asan SANITIZE=1 test
 
+# libFuzzer (clang) on the CSV reader for FUZZ_SECONDS, from the seeds in tests/fuzz/corpus;
+# what it finds new goes to a scratch corpus, a crash to build-fuzz/crash-*.
+FUZZ_SECONDS ?= 60
+fuzz:
+	@$(MAKE) --no-print-directory BUILD=build-fuzz SANITIZE=fuzz CC=clang build-fuzz/fuzz_csv
+	@mkdir -p build-fuzz/corpus && cp tests/fuzz/corpus/csv/* build-fuzz/corpus/
+	cd build-fuzz && ASAN_OPTIONS=allocator_may_return_null=1 ./fuzz_csv -max_total_time=$(FUZZ_SECONDS) \
+	  -max_len=4096 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 corpus
+
+$(BUILD)/fuzz_csv: tests/fuzz/fuzz_csv.c $(LIB) | $(DEPS_OK)
+	$(CC) $(CFLAGS) -fsanitize=fuzzer -o $@ $< $(LIB) $(LDLIBS)
+
 bench: all
 	@scripts/bench.sh $(BUILD)
 
@@ -88,6 +103,6 @@ install: $(MODULE) $(EXE)
 	  install -D -m 644 lua/$$f $(DESTDIR)$(PREFIX)/share/lua/5.4/$$f; done
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 
 -include $(CORE_OBJ:.o=.d) $(BINDING_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

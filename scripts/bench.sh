@@ -9,11 +9,13 @@
 #                Keras MNIST MLP): moongrad vs PyTorch (default, and OPENBLAS_CORETYPE=SkylakeX)
 #   startup      a fresh process printing a random 2x2 tensor (moongrad script and prompt) vs
 #                `python -c "import torch; ..."`, best of 5 each
+#   tables       csv_read (the 1 000 000-row event log into typed columns) vs pandas.read_csv;
+#                tabular_bce (examples/tabular_bce.lua on breast_cancer.csv) vs PyTorch
 #   peak memory  max RSS of every run
 # usage: scripts/bench.sh [BUILD_DIR]    (default build: `make bench`; runs BUILD_DIR/moongrad)
 #   MOONGRAD=path   another moongrad executable      BENCH_ROUNDS=3   rounds (best of them)
 #   PYTHON=path     the reference's Python           BENCH_TIMEOUT=120  seconds per process
-#   BENCH_WORKLOADS="gemm elementwise overhead training startup"   the sections to run
+#   BENCH_WORKLOADS="gemm elementwise overhead training startup tables"   the sections to run
 # The PyTorch references come from ../shared/bench (relative to the repository) and run with
 # /usr/bin/python3; without them those columns are skipped with a note. Takes about 5 min.
 set -u
@@ -26,7 +28,7 @@ ref=$root/../shared/bench
 threads=2
 limit=${BENCH_TIMEOUT:-120} # seconds per run; a hung run is reported, not waited on forever
 rounds=${BENCH_ROUNDS:-3}   # every run is repeated, interleaved; the table takes each one's best
-workloads=" ${BENCH_WORKLOADS:-gemm elementwise overhead training startup} "
+workloads=" ${BENCH_WORKLOADS:-gemm elementwise overhead training startup tables} "
 wants() { case $workloads in *" $1 "*) return 0 ;; esac; return 1; }
 data=$root/../shared/data # MNIST for mlp_mnist; both sides fall back to random data without it
 # Each run sets the BLAS kernel and threads it is meant to test; none inherits the caller's.
@@ -125,6 +127,16 @@ print(json.dumps(dict(workload="elementwise+overhead", impl="pytorch", threads=t
     overhead_us=(best - loop) / 10**6 * 1e6, torch=torch.__version__)))
 PY
 
+# The event log of csv_read, written once by the reference's generator (deterministic).
+events=/tmp/bench_events_1m.csv
+if wants tables && [ ! -s "$events" ]; then
+  if [ -f "$ref/gen_events.py" ]; then
+    "$python" "$ref/gen_events.py" "$events" 1000000 >/dev/null || note "csv_read skipped: gen_events.py failed"
+  else
+    note "csv_read skipped: $ref/gen_events.py not found"
+  fi
+fi
+
 for round in $(seq "$rounds"); do
   echo "round $round of $rounds (one line per process):" >&2
   if wants gemm; then
@@ -165,6 +177,14 @@ for round in $(seq "$rounds"); do
   if wants startup; then
     run mg_startup "$mg" tests/bench/startup.lua "$mg"
     [ $have_torch = 1 ] && run torch_startup "$python" "$ref/pytorch/ref.py" startup
+  fi
+  if wants tables; then
+    if [ -s "$events" ]; then
+      run mg_csv_read "$mg" tests/bench/csv_read.lua "$events" $threads
+      [ -f "$ref/pytorch/ref.py" ] && run pandas_csv_read "$python" "$ref/pytorch/ref.py" csv_read --threads $threads
+    fi
+    run mg_tabular "$mg" tests/bench/tabular_bce.lua $threads "$data"
+    [ $have_torch = 1 ] && run torch_tabular "$python" "$ref/pytorch/ref.py" tabular_bce --threads $threads --data "$data"
   fi
 done
 [ $have_time = 1 ] || note "/usr/bin/time not found: peak memory of the moongrad runs is their own VmHWM; none for the others"

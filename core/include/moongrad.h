@@ -302,4 +302,161 @@ mg_tensor *mg_detach(mg_tensor *t);
 /* Counts in-place changes of a storage: shared by every view of it. */
 uint64_t mg_tensor_version(const mg_tensor *t);
 
+/* ---- Frames: named columns of float64, int64, bool or string ------------------------ */
+/* A frame is a list of named columns of one length (its rows). Every column may have
+ * missing values (NA); a float64 column holds NaN at its missing rows, and a NaN put into
+ * one is missing. Strings are dictionary-encoded (each distinct string stored once).
+ * Columns are immutable and shared between the frames made from them, so the functions
+ * returning a new mg_frame * are cheap where no row changes (select, copy); the caller
+ * owns the result (mg_frame_free). Rows and columns are 0-based. Errors name the frame
+ * operation as users call it ("select: no column 'z'"). */
+typedef enum { MG_COL_FLOAT64, MG_COL_INT64, MG_COL_BOOL, MG_COL_STRING, MG_NUM_COLTYPES } mg_coltype;
+typedef struct mg_frame mg_frame;
+
+/* One cell: valid says whether it holds a value, which is in the field of its type (a
+ * string borrows len bytes from the frame, not NUL-terminated). */
+typedef struct {
+  mg_coltype type;
+  bool valid;
+  double f;
+  int64_t i;
+  bool b;
+  const char *s;
+  size_t len;
+} mg_cell;
+
+const char *mg_coltype_name(mg_coltype type); /* "float64", "int64", "bool", "string" */
+int mg_coltype_from_name(const char *name, mg_coltype *out);
+
+mg_frame *mg_frame_new(void); /* no columns, no rows */
+mg_frame *mg_frame_copy(const mg_frame *f);
+void mg_frame_free(mg_frame *f);
+int64_t mg_frame_nrows(const mg_frame *f);
+int mg_frame_ncols(const mg_frame *f);
+const char *mg_frame_name(const mg_frame *f, int col);
+mg_coltype mg_frame_type(const mg_frame *f, int col);
+int mg_frame_find(const mg_frame *f, const char *name); /* -1 when absent (no error set) */
+int64_t mg_frame_missing(const mg_frame *f, int col);   /* missing values in a column */
+int64_t mg_frame_nbytes(const mg_frame *f);             /* bytes of column data */
+void mg_frame_get(const mg_frame *f, int col, int64_t row, mg_cell *out);
+
+/* Sets the column name to n values copied from v (valid may be NULL: all present; a NULL
+ * string is missing): replaces a column of that name or appends one. n must be the row
+ * count unless the frame has no columns. */
+int mg_frame_set_float64(mg_frame *f, const char *name, int64_t n, const double *v,
+                         const bool *valid);
+int mg_frame_set_int64(mg_frame *f, const char *name, int64_t n, const int64_t *v,
+                       const bool *valid);
+int mg_frame_set_bool(mg_frame *f, const char *name, int64_t n, const bool *v, const bool *valid);
+int mg_frame_set_string(mg_frame *f, const char *name, int64_t n, const char *const *s,
+                        const size_t *len);
+/* A 1-D tensor as a column: float32/float64 give float64 (NaN missing), int64 and bool
+ * their own type. */
+int mg_frame_set_tensor(mg_frame *f, const char *name, const mg_tensor *t);
+/* Columns cols[0..n) in that order, renamed to names[k] where names (or names[k]) is not NULL. */
+mg_frame *mg_frame_select(const mg_frame *f, int n, const int *cols, const char *const *names);
+
+/* Rows: rows[k] in [0, nrows) (repeats allowed); a slice; those where a 1-D bool tensor of
+ * nrows elements is true. */
+mg_frame *mg_frame_take(const mg_frame *f, int64_t n, const int64_t *rows);
+mg_frame *mg_frame_slice(const mg_frame *f, int64_t start, int64_t length);
+mg_frame *mg_frame_filter(const mg_frame *f, const mg_tensor *mask);
+
+/* A column as a new 1-D tensor of its type (float64, int64, bool). Missing values become
+ * *fill when fill is not NULL, else NaN in float64; in an int64 or bool column they are an
+ * error. Strings are an error. */
+mg_tensor *mg_frame_column(const mg_frame *f, int col, const double *fill);
+/* Columns as a new {nrows, n} tensor of dtype; missing values are NaN (an error for an
+ * int64 or bool dtype). */
+mg_tensor *mg_frame_to_tensor(const mg_frame *f, int n, const int *cols, mg_dtype dtype);
+
+/* Missing values. dropna: rows missing any (or, with all, every one) of the columns.
+ * fillna_ replaces column col of f (its data is not changed in place): with value (of the
+ * column's type; an integral number for int64, any number for float64), the previous
+ * value in the column, or the mean or median of its values (an int64 column with missing
+ * values becomes float64; one without stays as it is). */
+typedef enum { MG_FILL_VALUE, MG_FILL_FORWARD, MG_FILL_MEAN, MG_FILL_MEDIAN } mg_fill;
+mg_frame *mg_frame_dropna(const mg_frame *f, int n, const int *cols, bool all);
+int mg_frame_fillna_(mg_frame *f, int col, mg_fill how, const mg_cell *value);
+
+/* Hash-based, linear in the rows: the first (or last) row of each distinct combination of
+ * the columns, in the order of the rows; a stable sort on keys (descending per key; missing
+ * values last either way); groups of equal keys (missing keys are dropped unless keep_na)
+ * with one row per group, its keys and one column per aggregation, in the order of the
+ * groups' first rows or sorted by key. Aggregations skip missing values: count, nunique
+ * (int64), sum (int64 for int64 and bool columns), mean, std (ddof 1; float64), min, max,
+ * first, last (the column's type; min/max of strings compare bytes). */
+mg_frame *mg_frame_drop_duplicates(const mg_frame *f, int n, const int *cols, bool keep_last);
+mg_frame *mg_frame_sort(const mg_frame *f, int n, const int *cols, const bool *descending);
+typedef enum {
+  MG_AGG_COUNT, MG_AGG_SUM, MG_AGG_MEAN, MG_AGG_MIN, MG_AGG_MAX, MG_AGG_STD, MG_AGG_NUNIQUE,
+  MG_AGG_FIRST, MG_AGG_LAST, MG_NUM_AGGS
+} mg_agg;
+const char *mg_agg_name(mg_agg agg);
+int mg_agg_from_name(const char *name, mg_agg *out);
+typedef struct {
+  int col;
+  mg_agg agg;
+  const char *name; /* of the result column */
+} mg_agg_spec;
+mg_frame *mg_frame_groupby(const mg_frame *f, int nkeys, const int *keys, int naggs,
+                           const mg_agg_spec *aggs, bool sort, bool keep_na);
+/* Rows of left joined to the rows of right with equal keys (missing keys match nothing), in
+ * left's order: left's columns, then right's other columns; a name in both gets
+ * suffixes[0] on the left and suffixes[1] on the right. A left join keeps unmatched left
+ * rows, with right's columns missing. */
+typedef enum { MG_JOIN_INNER, MG_JOIN_LEFT } mg_join;
+mg_frame *mg_frame_join(const mg_frame *left, const mg_frame *right, int nkeys,
+                        const int *left_keys, const int *right_keys, mg_join how,
+                        const char *const suffixes[2]);
+
+/* ---- CSV ------------------------------------------------------------------------------ */
+/* RFC 4180: fields separated by delimiter, quoted when they hold it, a quote or a newline
+ * (a quote inside doubled); lines end in LF or CRLF; blank lines are skipped. Column types
+ * are inferred (int64, widened to float64, else bool from true/false, else string) unless
+ * the schema names them. Empty fields and na_values are missing; quoted ones are strings in
+ * a string column, and a column holding only quoted ones is a string column. Errors name the file, line and field: "read_csv: a.csv:17:3: ...";
+ * with skip_bad_lines, lines with the wrong number of fields, bad quoting, invalid UTF-8 or
+ * a value the schema's type cannot hold are skipped and counted instead. */
+typedef struct {
+  char delimiter, quote; /* quote 0: none */
+  bool header;           /* the first line names the columns */
+  int nnames;            /* names: the columns' names (replacing the header's), or NULL */
+  const char *const *names;
+  int nna; /* the missing-value tokens besides the empty field; NULL: the defaults */
+  const char *const *na_values;
+  int nschema; /* the types of the columns named */
+  const char *const *schema_names;
+  const mg_coltype *schema_types;
+  bool skip_bad_lines;
+} mg_csv_options;
+typedef struct {
+  int64_t skipped;    /* bad lines skipped */
+  char first_bad[256]; /* "file:line:field: reason" of the first one */
+} mg_csv_report;
+void mg_csv_default_options(mg_csv_options *o); /* ',' '"', header, default NA tokens */
+/* Reads a file, plain or gzip-compressed. report may be NULL. */
+mg_frame *mg_read_csv(const char *path, const mg_csv_options *o, mg_csv_report *report);
+/* The same from n bytes in memory; name stands for them in errors. */
+mg_frame *mg_parse_csv(const char *bytes, size_t n, const char *name, const mg_csv_options *o,
+                       mg_csv_report *report);
+/* Writes a header and the rows so that mg_read_csv reads them back unchanged (floats to 17
+ * significant digits at most, missing values as empty fields, or NA in a frame of one column,
+ * where an empty field would make a blank line); gzip when path ends in .gz. */
+int mg_write_csv(const mg_frame *f, const char *path, char delimiter);
+
+/* ---- SQLite --------------------------------------------------------------------------- */
+/* Runs one SQL statement on the database at path (opened read-only), its ? parameters
+ * bound to params[0..nparams) in order (a cell that is not valid binds NULL), and returns
+ * its rows. A column's type comes from the values SQLite returns: any text makes a string
+ * column, any real number float64, integers int64; the declared type decides a column of
+ * NULLs, makes integers float64 in a REAL column and bool in a BOOLEAN one (when all are 0
+ * or 1). NULL is missing; a BLOB is an error. Errors start "read_sql: ". */
+mg_frame *mg_read_sql(const char *path, const char *query, int nparams, const mg_cell *params);
+/* Writes f as table (created with REAL, INTEGER, BOOLEAN and TEXT columns; missing values
+ * NULL) in the database at path, created if absent, all in one transaction: on failure the
+ * database is as it was. A table that exists is an error, replaced, or appended to. */
+typedef enum { MG_IF_EXISTS_FAIL, MG_IF_EXISTS_REPLACE, MG_IF_EXISTS_APPEND } mg_if_exists;
+int mg_write_sql(const mg_frame *f, const char *path, const char *table, mg_if_exists if_exists);
+
 #endif

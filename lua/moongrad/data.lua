@@ -260,8 +260,10 @@ function data.mnist(split, opts)
   return data.TensorDataset(images, labels)
 end
 
--- ImageFolder, text and dataset helpers (datasets.lua).
-for name, value in pairs(require 'moongrad.datasets') do data[name] = value end
+-- ImageFolder, text and dataset helpers (datasets.lua); Frame, read_csv and read_sql (frame.lua).
+for _, part in ipairs{'moongrad.datasets', 'moongrad.frame'} do
+  for name, value in pairs(require(part)) do data[name] = value end
+end
 TensorDataset.map = data.map -- ds:map(fn) is mg.data.map(ds, fn)
 
 return data

@@ -212,7 +212,8 @@ end
 -- ---- FrameDataset ----------------------------------------------------------------------
 
 -- FrameDataset(frame, {features = {...}, target = name, target_dtype}): a TensorDataset of
--- frame:to_tensor(features) and frame:col(target), each read once.
+-- frame:to_tensor(features) and frame:col(target), each read once; the features default to
+-- every column but the target.
 function datasets.FrameDataset(frame, opts)
   if type(frame) ~= 'table' and type(frame) ~= 'userdata' then
     error(('FrameDataset: expected a Frame, got %s'):format(type(frame)), 2)
@@ -222,6 +223,12 @@ function datasets.FrameDataset(frame, opts)
   end
   opts = check_options(opts, {features = true, target = true, target_dtype = true}, 'FrameDataset', 2)
   local features = opts.features
+  if features == nil and type(frame.columns) == 'table' then
+    features = {}
+    for _, name in ipairs(frame.columns) do
+      if name ~= opts.target then features[#features + 1] = name end
+    end
+  end
   if type(features) ~= 'table' or #features == 0 then
     error('FrameDataset: option features must be a non-empty list of column names', 2)
   end

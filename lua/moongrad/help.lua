@@ -15,7 +15,7 @@
 local mg = require 'moongrad'
 
 local help = {}
-local AREAS = {'tensor', 'autograd', 'nn', 'optim', 'data', 'datasets', 'preprocessing', 'viz',
+local AREAS = {'tensor', 'autograd', 'nn', 'optim', 'data', 'datasets', 'frame', 'preprocessing', 'viz',
                'tools'}
 
 -- The value a documented name stands for (nil for fields such as mg.Tensor.shape).

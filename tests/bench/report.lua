@@ -308,6 +308,23 @@ row(w, {'prompt (piped to moongrad)', fmt(st_prompt, '%.4f'), fmt(pst, '%.3f'), 
 print('  prompt ' .. verdict(ratio(st_prompt, pst), '<=', 1 / 20))
 print()
 
+-- ---- tables ---------------------------------------------------------------------------------
+print('tables: csv_read (s, the first read in a fresh process) and tabular_bce (s for 100 epochs)')
+w = {30, 10, 10, 10}
+row(w, {'', 'moongrad', 'reference', 'ratio'})
+local cr, pcr = get('mg_csv_read', 'value'), get('pandas_csv_read', 'value')
+row(w, {'csv_read vs pandas.read_csv', fmt(cr, '%.3f'), fmt(pcr, '%.3f'), fmt(ratio(cr, pcr), '%.3f')})
+local cm, pcm = rss('mg_csv_read'), rss('pandas_csv_read')
+row(w, {'csv_read, peak RSS MiB', fmt(cm and cm / 1024, '%.0f'), fmt(pcm and pcm / 1024, '%.0f'), fmt(ratio(cm, pcm), '%.3f')})
+local tb, ptb = get('mg_tabular', 'value'), get('torch_tabular', 'value')
+row(w, {'tabular_bce vs PyTorch', fmt(tb, '%.2f'), fmt(ptb, '%.2f'), fmt(ratio(tb, ptb), '%.3f')})
+local tm, ptm = rss('mg_tabular'), rss('torch_tabular')
+row(w, {'tabular_bce, peak RSS MiB', fmt(tm and tm / 1024, '%.0f'), fmt(ptm and ptm / 1024, '%.0f'), fmt(ratio(tm, ptm), '%.3f')})
+row(w, {'tabular_bce, test accuracy', fmt(get('mg_tabular', 'test_accuracy'), '%.4f'),
+        fmt(get('torch_tabular', 'test_accuracy'), '%.4f'), ''})
+print('  csv_read ' .. verdict(ratio(cr, pcr), '<=', 1 / 3) .. '; tabular_bce ' .. verdict(ratio(tb, ptb), '<=', 0.5))
+print()
+
 -- ---- peak memory ----------------------------------------------------------------------------
 print('peak memory (max RSS, MiB)')
 local mem = {
@@ -329,7 +346,8 @@ local headline = {mg_gemm = {'by_size', '1024'}, torch_gemm = {'by_size', '1024'
                   c_ew = {'add_s'}, mg_overhead = {'value'}, torch_small = {'overhead_us'},
                   mg_small_ops = {'value'}, torch_small_ops = {'value'}, mg_mlp = {'value'},
                   torch_mlp = {'value'}, torch_mlp_skx = {'value'}, mg_startup = {'value'},
-                  torch_startup = {'value'}}
+                  torch_startup = {'value'}, mg_csv_read = {'value'}, pandas_csv_read = {'value'},
+                  mg_tabular = {'value'}, torch_tabular = {'value'}}
 for _, c in ipairs(cores) do headline['blas_' .. c] = {'by_size', '1024'} end
 local spread = {}
 for name, path in pairs(headline) do
@@ -356,7 +374,9 @@ local labels = {mg_gemm = 'moongrad gemm', mg_ew2 = 'moongrad elementwise (2 thr
                 torch_small = 'PyTorch elementwise/overhead', mg_small_ops = 'moongrad small_ops',
                 torch_small_ops = 'PyTorch small_ops', mg_mlp = 'moongrad mlp_mnist',
                 torch_mlp = 'PyTorch mlp_mnist', torch_mlp_skx = 'PyTorch mlp_mnist SkylakeX',
-                mg_startup = 'moongrad startup', torch_startup = 'PyTorch startup'}
+                mg_startup = 'moongrad startup', torch_startup = 'PyTorch startup',
+                mg_csv_read = 'moongrad csv_read', pandas_csv_read = 'pandas csv_read',
+                mg_tabular = 'moongrad tabular_bce', torch_tabular = 'PyTorch tabular_bce'}
 for _, c in ipairs(cores) do labels['blas_' .. c] = 'OpenBLAS direct (' .. c .. ')' end
 local names = {}
 for name in pairs(labels) do names[#names + 1] = name end

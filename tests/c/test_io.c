@@ -1,53 +1,12 @@
 /* Tests of mg_read_idx (IDX files, plain and gzipped, written here byte by byte) and
  * mg_randperm. Expected values are decoded by hand in the comments next to the bytes. */
-#include <stdio.h>
-#include <stdlib.h>
-#include <unistd.h>
-#include <zlib.h>
-
-#include "helpers.h"
+#include "temp_files.h"
 
 #define S(...) ((int64_t[]){__VA_ARGS__})
 #define NDIM(shape) ((int)(sizeof(shape) / sizeof(int64_t)))
 #define EXPECT(t, dtype, shape, tol, ...) \
   expect(t, dtype, NDIM(shape), shape, (double[]){__VA_ARGS__}, tol)
 #define BYTES(...) ((const unsigned char[]){__VA_ARGS__}), sizeof((const unsigned char[]){__VA_ARGS__})
-
-/* ---- files in a temporary directory --------------------------------------------------- */
-
-static char dir[64];
-#define MAX_FILES 64
-static char paths[MAX_FILES][128];
-static int num_files;
-
-static int make_dir(void **state) {
-  strcpy(dir, "/tmp/moongrad-test-io-XXXXXX");
-  return mkdtemp(dir) ? 0 : -1;
-}
-
-static int remove_dir(void **state) {
-  for (int i = 0; i < num_files; i++) unlink(paths[i]);
-  return rmdir(dir);
-}
-
-/* Writes n bytes to DIR/name, gzip-compressed when gz; returns the path. */
-static const char *write_file(const char *name, bool gz, const unsigned char *bytes, size_t n) {
-  assert_true(num_files < MAX_FILES);
-  char *path = paths[num_files++];
-  snprintf(path, sizeof paths[0], "%s/%s", dir, name);
-  if (gz) {
-    gzFile f = gzopen(path, "wb");
-    assert_non_null(f);
-    if (n) assert_int_equal(gzwrite(f, bytes, (unsigned)n), (int)n);
-    assert_int_equal(gzclose(f), Z_OK);
-  } else {
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    if (n) assert_int_equal(fwrite(bytes, 1, n, f), n);
-    assert_int_equal(fclose(f), 0);
-  }
-  return path;
-}
 
 /* The same bytes as a plain file and as a gzipped one: checks run on both. */
 #define BOTH(name, ...) \

@@ -366,6 +366,19 @@ describe('FrameDataset', function()
     assert.are.same({-2, 2, 20}, ds:get(2):totable())
   end)
 
+  it('reads a real Frame, every column but the target by default', function()
+    local frame = data.Frame({b = {1.5, 2.5, 3.5}, a = {1, 2, 3}, label = {2, 1, 2}},
+                             {columns = {'b', 'a', 'label'}})
+    local ds = data.FrameDataset(frame, {target = 'label'})
+    assert.are.same({'b', 'a'}, ds.features)
+    assert.are.same({{1.5, 1}, {2.5, 2}, {3.5, 3}}, ds.tensors[1]:totable())
+    assert.are.equal('int64', ds.tensors[2].dtype) -- class labels stay integers
+    assert.are.same({2, 1, 2}, ds.tensors[2]:totable())
+    ds = data.FrameDataset(frame)
+    assert.are.same({'b', 'a', 'label'}, ds.features)
+    h.assert_error_with(function() data.FrameDataset(frame, {target = 'nope'}) end, "no column 'nope'")
+  end)
+
   it('names what is wrong with the frame or the options', function()
     local frame = fake_frame()
     local err = h.assert_error_with(function() data.FrameDataset(42, {features = {'a'}}) end,

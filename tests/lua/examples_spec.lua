@@ -51,4 +51,45 @@ describe('examples', function()
     local accuracy = tonumber(out:match('test accuracy: (%d+%.%d+)%%'))
     assert.is_true(accuracy and accuracy >= 95, out)
   end)
+
+  it('tabular_bce reaches at least 96% test accuracy on the UCI breast cancer table', function()
+    local csv = (os.getenv('MOONGRAD_TEST_DATA') or '../shared/data') .. '/uci/breast_cancer.csv'
+    local f = io.open(csv)
+    if not f then
+      pending('no ' .. csv .. ' (set MOONGRAD_TEST_DATA)')
+      return
+    end
+    f:close()
+    local out, status = run('examples/tabular_bce.lua ' .. csv)
+    assert.are.equal(0, status, out)
+    assert.truthy(out:match('569 rows after dropping duplicates, 30 features'), out)
+    local accuracy = tonumber(out:match('test accuracy: (%d%.%d+)'))
+    assert.is_true(accuracy and accuracy >= 0.96, out)
+  end)
+
+  it('tabular_bce drops duplicates and fills gaps in a CSV of its own', function()
+    -- Two classes 4 apart on both features, every row written twice, a gap in each 7th row.
+    local path = os.tmpname()
+    local f = assert(io.open(path, 'w'))
+    f:write('a,b,target\n')
+    for i = 1, 200 do
+      local label = i % 2
+      local a, b = label * 4 + (i % 7) / 7, label * 4 - i / 1000 -- b makes every row distinct
+      local row = ('%s,%g,%d\n'):format(i % 7 == 0 and '' or ('%g'):format(a), b, label)
+      f:write(row, row)
+    end
+    f:close()
+    local out, status = run('examples/tabular_bce.lua ' .. path .. ' --epochs 20')
+    os.remove(path)
+    assert.are.equal(0, status, out)
+    assert.truthy(out:match(': 200 rows after dropping duplicates, 2 features'), out)
+    local accuracy = tonumber(out:match('test accuracy: (%d%.%d+)'))
+    assert.is_true(accuracy and accuracy >= 0.9, out) -- b alone separates the classes
+  end)
+
+  it('tabular_bce without a file prints its usage and fails', function()
+    local out, status = run('examples/tabular_bce.lua')
+    assert.are_not.equal(0, status)
+    assert.truthy(out:match('usage: moongrad examples/tabular_bce.lua DATA.csv'), out)
+  end)
 end)

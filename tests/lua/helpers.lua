@@ -75,4 +75,37 @@ function h.assert_error_with(f, ...)
   return err
 end
 
+-- The message of f()'s error without its position, checking that the position is in the
+-- spec file named spec ('frame_spec.lua:'): errors point at the caller's line.
+function h.error_in(spec, f)
+  local ok, e = pcall(f)
+  assert.is_false(ok, 'expected an error')
+  e = tostring(e)
+  assert.is_truthy(e:find(spec, 1, true), 'error does not point at the spec: ' .. e)
+  return (e:gsub('^[^\n]-:%d+: ', '', 1))
+end
+
+-- Asserts that column name of a Frame has type dtype and holds expected (mg.data.NA for a
+-- missing value): floats within tol (1e-12 by default) relative, and of Lua's float subtype;
+-- int64 values exactly, of its integer subtype; others exactly.
+function h.check_column(df, name, dtype, expected, tol)
+  assert.are.equal(dtype, df:dtypes()[name], 'type of ' .. name)
+  local v = df:values(name)
+  assert.are.equal(#expected, v.n, 'rows of ' .. name)
+  for i, want in ipairs(expected) do
+    local where = ('%s[%d]'):format(name, i)
+    if want == mg.data.NA then
+      assert.is_nil(v[i], where)
+    elseif dtype == 'float64' then
+      assert.are.equal('float', math.type(v[i]), where)
+      h.assert_near(v[i], want, tol or 1e-12, where)
+    elseif dtype == 'int64' then
+      assert.are.equal('integer', math.type(v[i]), where)
+      assert.are.equal(want, v[i], where)
+    else
+      assert.are.equal(want, v[i], where)
+    end
+  end
+end
+
 return h

@@ -12,14 +12,7 @@ local SPEC = 'preprocessing_spec.lua:' -- errors point at the caller's line in t
 local function ints(list) return mg.tensor(list, {dtype = 'int64'}) end
 local function f64(list) return mg.tensor(list, {dtype = 'float64'}) end
 
--- The message of f()'s error without its position, checking the position is this file's.
-local function err(f)
-  local ok, e = pcall(f)
-  assert.is_false(ok, 'expected an error')
-  e = tostring(e)
-  assert.is_truthy(e:find(SPEC, 1, true), 'error does not point at the spec: ' .. e)
-  return (e:gsub('^[^\n]-:%d+: ', '', 1))
-end
+local function err(f) return h.error_in(SPEC, f) end
 
 -- 0-based index lists from scikit-learn, shifted by one.
 local function plus1(list)

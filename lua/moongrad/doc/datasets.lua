@@ -67,17 +67,16 @@ print(#a, #b, #c)                                -- 5 3 2]]},
    sig = "mg.data.FrameDataset(frame, {features = {names...}, target = name, target_dtype}) -> TensorDataset",
    desc = [[
 A TensorDataset of a Frame's columns: frame:to_tensor(features) (float32 {rows, #features})
-and frame:col(target), each read once; without target, the features alone. A float64
-target becomes the features' dtype (float32, for regression and binary cross-entropy);
-int64 and bool targets are kept (class labels); target_dtype converts it to another.
-The result has fields features and target, and a DataLoader gathers its batches in C.
-Works with any object that has to_tensor(columns) and col(name).]],
+and frame:col(target), each read once; without target, the features alone. The features
+default to every column but the target. A float64 target becomes the features' dtype
+(float32, for regression and binary cross-entropy); int64 and bool targets are kept (class
+labels); target_dtype converts it to another. The result has fields features and target,
+and a DataLoader gathers its batches in C. Works with any object that has
+to_tensor(columns) and col(name).]],
    example = [[
-local frame = {}                                 -- a stand-in with a Frame's two methods
-function frame:to_tensor(cols) return mg.tensor{{1, 10}, {2, 20}, {3, 30}} end
-function frame:col(name) return mg.tensor({0, 1, 1}, {dtype = 'float64'}) end
-local ds = mg.data.FrameDataset(frame, {features = {'a', 'b'}, target = 'y'})
-print(ds, ds:get(2))                             -- {3,2} float32, {3} float32   2 20   1]]},
+local frame = mg.data.Frame({a = {1, 2, 3}, b = {10, 20, 30}, y = {0, 1, 1}})
+local ds = mg.data.FrameDataset(frame, {target = 'y'})
+print(ds.features[1], ds.features[2], ds:get(2))  -- a  b   2 20   1 (int64)]]},
 
   {name = 'mg.data.default_collate', sig = 'mg.data.default_collate(samples) -> values...',
    desc = [[
