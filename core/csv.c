@@ -1194,9 +1194,10 @@ static void put(writer *w, const char *s, size_t len) {
 }
 
 /* Quoted when read_csv would not read it back as this string: empty, a missing-value
- * token, or holding the delimiter, a quote or a line end. */
+ * token, holding the delimiter, a quote or a line end, or starting with a byte order mark
+ * (which the reader drops at the start of a file). */
 static void put_string(writer *w, const char *s, size_t len, char delim) {
-  bool quote = len == 0;
+  bool quote = len == 0 || (len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0);
   for (size_t i = 0; i < len && !quote; i++)
     quote = s[i] == delim || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
   for (int k = 0; k < NUM_DEFAULT_NA && !quote; k++)
