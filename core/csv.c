@@ -253,22 +253,6 @@ static int read_row(parser *p, field_list *l, size_t *pos) {
   }
 }
 
-/* ---- UTF-8 --------------------------------------------------------------------------- */
-
-/* The length of the valid UTF-8 sequence at s (avail bytes there), or 0. */
-static size_t utf8_length(const unsigned char *s, size_t avail) {
-  unsigned c = s[0], lo = 0x80, hi = 0xBF;
-  size_t len;
-  if (c >= 0xC2 && c <= 0xDF) len = 2;
-  else if (c >= 0xE0 && c <= 0xEF) len = 3, lo = c == 0xE0 ? 0xA0 : lo, hi = c == 0xED ? 0x9F : hi;
-  else if (c >= 0xF0 && c <= 0xF4) len = 4, lo = c == 0xF0 ? 0x90 : lo, hi = c == 0xF4 ? 0x8F : hi;
-  else return 0;
-  if (avail < len || s[1] < lo || s[1] > hi) return 0;
-  for (size_t k = 2; k < len; k++)
-    if ((s[k] & 0xC0) != 0x80) return 0;
-  return len;
-}
-
 /* Counts the line ends in [from, to) (a range that ends after a line end or at the end of
  * the data) and notes its invalid UTF-8: the first only, unless bad lines are skipped
  * (then the first of each line). ASCII goes 8 bytes at a time. */
@@ -286,7 +270,7 @@ static int scan(parser *p, size_t from, size_t to, int64_t *lines) {
       i += 8;
       continue;
     }
-    size_t len = b[i] < 0x80 ? 1 : utf8_length(b + i, to - i);
+    size_t len = b[i] < 0x80 ? 1 : mg_utf8_length(b + i, to - i);
     count += b[i] == '\n';
     i += len ? len : 1;
     if (len || (noted && !p->skip_bad)) continue;

@@ -150,4 +150,28 @@ mg_tensor *mg_op2(mg_binary_op op, mg_tensor *a, mg_tensor *b, int own);
 mg_tensor *mg_op1(mg_unary_op op, mg_tensor *a, int own);
 mg_tensor *mg_op_number(mg_binary_op op, mg_tensor *a, double v, int own); /* a op v */
 
+/* The length of the valid UTF-8 sequence (RFC 3629: no overlong forms, no surrogates,
+ * nothing past U+10FFFF) that starts with the non-ASCII byte s[0], avail bytes there; 0 when
+ * it is not one. */
+static inline size_t mg_utf8_length(const unsigned char *s, size_t avail) {
+  unsigned c = s[0], lo = 0x80, hi = 0xBF;
+  size_t len;
+  if (c >= 0xC2 && c <= 0xDF) len = 2;
+  else if (c >= 0xE0 && c <= 0xEF) len = 3, lo = c == 0xE0 ? 0xA0 : lo, hi = c == 0xED ? 0x9F : hi;
+  else if (c >= 0xF0 && c <= 0xF4) len = 4, lo = c == 0xF0 ? 0x90 : lo, hi = c == 0xF4 ? 0x8F : hi;
+  else return 0;
+  if (avail < len || s[1] < lo || s[1] > hi) return 0;
+  for (size_t k = 2; k < len; k++)
+    if ((s[k] & 0xC0) != 0x80) return 0;
+  return len;
+}
+
+/* Whether s[0..n) is valid UTF-8. */
+static inline bool mg_valid_utf8(const char *s, size_t n) {
+  const unsigned char *b = (const unsigned char *)s;
+  for (size_t i = 0, len; i < n; i += len)
+    if (!(len = b[i] < 0x80 ? 1 : mg_utf8_length(b + i, n - i))) return false;
+  return true;
+}
+
 #endif

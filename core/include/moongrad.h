@@ -459,4 +459,31 @@ mg_frame *mg_read_sql(const char *path, const char *query, int nparams, const mg
 typedef enum { MG_IF_EXISTS_FAIL, MG_IF_EXISTS_REPLACE, MG_IF_EXISTS_APPEND } mg_if_exists;
 int mg_write_sql(const mg_frame *f, const char *path, const char *table, mg_if_exists if_exists);
 
+/* ---- safetensors files ---------------------------------------------------------------- */
+/* The safetensors format (https://github.com/huggingface/safetensors), read by PyTorch, JAX
+ * and NumPy: an 8-byte little-endian header length, a UTF-8 JSON header (padded with spaces
+ * to a multiple of 8 bytes) giving each tensor's dtype (float32 "F32", float64 "F64", int64
+ * "I64", bool "BOOL"), shape and data_offsets, and an optional "__metadata__" object of
+ * strings, then the tensors' little-endian, row-major bytes packed without gaps. Errors read
+ * "save: PATH: ..." and "load: PATH: ...". */
+typedef struct {
+  int ntensors;
+  char **names;        /* in the order of their data in the file */
+  mg_tensor **tensors; /* new contiguous tensors, owned by the struct */
+  int nmetadata;
+  char **metadata_keys, **metadata_values;
+} mg_safetensors;
+/* Writes tensors[k] as names[k] (distinct UTF-8 names, not "__metadata__"), any strides
+ * (written row-major), ordered by element size, largest first, so that each starts at a
+ * multiple of its element size; nmeta entries of metadata (0: no "__metadata__"). The file
+ * is written as path.tmp and renamed to path once complete: on failure path is unchanged. */
+int mg_safetensors_save(const char *path, int n, const char *const *names,
+                        const mg_tensor *const *tensors, int nmeta, const char *const *meta_keys,
+                        const char *const *meta_values);
+/* Reads a file after checking its whole header: its length (at most 100 MB, within the
+ * file), the JSON, dtypes, shapes (at most MG_MAX_DIMS dims) and that the data offsets match
+ * them and tile the data exactly. A BOOL byte other than 0 reads as true. */
+mg_safetensors *mg_safetensors_load(const char *path);
+void mg_safetensors_free(mg_safetensors *st);
+
 #endif

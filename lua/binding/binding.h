@@ -62,5 +62,6 @@ void mgL_open_optim(lua_State *L, int methods, int module);
 void mgL_open_io(lua_State *L, int methods, int module);
 void mgL_open_image(lua_State *L, int methods, int module);
 void mgL_open_frame(lua_State *L, int methods, int module);
+void mgL_open_serialize(lua_State *L, int methods, int module);
 
 #endif

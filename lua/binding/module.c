@@ -1,7 +1,9 @@
 /* luaopen_moongrad_core: the tensor metatable, its method table and the module table.
  * Every public tensor method is also a module function (mg.sum(t) as t:sum()); that
  * mirroring happens in lua/moongrad/init.lua. */
+#include <stdio.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "binding.h"
 
@@ -56,6 +58,14 @@ static int l_clock(lua_State *L) {
   return 1;
 }
 
+/* _is_terminal(file) -> whether a Lua file handle is open on a terminal (Lua has no isatty):
+ * progress bars and colours are drawn only there. */
+static int l_is_terminal(lua_State *L) {
+  luaL_Stream *stream = luaL_checkudata(L, 1, LUA_FILEHANDLE);
+  lua_pushboolean(L, stream->closef != NULL && isatty(fileno(stream->f)));
+  return 1;
+}
+
 static int l_is_tensor(lua_State *L) {
   lua_pushboolean(L, mgL_test(L, 1) != NULL);
   return 1;
@@ -65,7 +75,7 @@ int luaopen_moongrad_core(lua_State *L) {
   static const luaL_Reg functions[] = {
       {"set_num_threads", l_set_num_threads}, {"get_num_threads", l_get_num_threads},
       {"config", l_config}, {"memory", l_memory}, {"is_tensor", l_is_tensor}, {"clock", l_clock},
-      {NULL, NULL}};
+      {"_is_terminal", l_is_terminal}, {NULL, NULL}};
   luaL_newlib(L, functions);
   int module = lua_gettop(L);
   lua_newtable(L);
@@ -84,6 +94,7 @@ int luaopen_moongrad_core(lua_State *L) {
   mgL_open_io(L, methods, module);
   mgL_open_image(L, methods, module);
   mgL_open_frame(L, methods, module);
+  mgL_open_serialize(L, methods, module);
   lua_pushvalue(L, methods);
   lua_setfield(L, module, "methods");
   luaL_getmetatable(L, MGL_TENSOR);

@@ -86,11 +86,7 @@ DataLoader.__index = DataLoader
 
 local defaults = {batch_size = 1, shuffle = false, drop_last = false, collate = false}
 
-local function callable(v)
-  if type(v) == 'function' then return true end
-  local mt = getmetatable(v)
-  return type(mt) == 'table' and mt.__call ~= nil
-end
+local callable = require('moongrad.check').callable
 
 -- DataLoader(dataset [, {batch_size = 1, shuffle = false, drop_last = false, collate = fn}]).
 -- collate(samples) receives a list of samples, each a table {v1, v2, ...} of the values

@@ -15,11 +15,7 @@ local datasets = {}
 
 local function data_module() return require 'moongrad.data' end
 
-local function callable(v)
-  if type(v) == 'function' then return true end
-  local mt = getmetatable(v)
-  return type(mt) == 'table' and mt.__call ~= nil
-end
+local callable = require('moongrad.check').callable
 
 -- The number of samples of a dataset, or an error naming `what` at `level` (of the caller of
 -- the function that called this).

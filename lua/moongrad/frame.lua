@@ -28,14 +28,8 @@ local function wrap(ud) return setmetatable({_f = ud}, Frame) end
 -- user's call (2: the caller of a method).
 local function fail(level, fmt, ...) error(fmt:format(...), level + 1) end
 
--- Calls core function fn, passing its error (which names the function already) on from
--- the user's line, as fail does. Called through pcall, the binding's error carries no
--- position of its own.
-local function core(level, fn, ...)
-  local ok, a, b, c = pcall(fn, ...)
-  if not ok then error(a, level + 1) end
-  return a, b, c
-end
+-- core(level, fn, ...): calls core function fn, passing its error on from the user's line.
+local core = require('moongrad.check').rethrow
 
 local function check_options(opts, allowed, what, level)
   if opts == nil then return {} end

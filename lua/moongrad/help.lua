@@ -15,8 +15,8 @@
 local mg = require 'moongrad'
 
 local help = {}
-local AREAS = {'tensor', 'autograd', 'nn', 'optim', 'data', 'datasets', 'frame', 'preprocessing', 'viz',
-               'tools'}
+local AREAS = {'tensor', 'autograd', 'nn', 'optim', 'data', 'datasets', 'frame', 'preprocessing',
+               'train', 'metrics', 'serialize', 'plot', 'viz', 'tools'}
 
 -- The value a documented name stands for (nil for fields such as mg.Tensor.shape).
 local function resolve(name, root)

@@ -72,11 +72,12 @@ end
 -- config(): versions, the BLAS kernel in use and thread counts.
 mg.config = core.config
 
--- Submodules load on first use (mg.nn, mg.optim, mg.data, mg.preprocessing, mg.viz, mg.help), which keeps
--- startup fast and lets each of them require 'moongrad' itself.
+-- Submodules load on first use (mg.nn, mg.optim, mg.data, mg.train, mg.metrics, ...), which
+-- keeps startup fast and lets each of them require 'moongrad' itself.
 local submodules = {nn = 'moongrad.nn', optim = 'moongrad.optim', data = 'moongrad.data',
                     viz = 'moongrad.viz', help = 'moongrad.help',
-                    preprocessing = 'moongrad.preprocessing'}
+                    preprocessing = 'moongrad.preprocessing', train = 'moongrad.train',
+                    metrics = 'moongrad.metrics', plot = 'moongrad.plot'}
 setmetatable(mg, {__index = function(t, key)
   local name = submodules[key]
   if not name then return nil end
@@ -89,6 +90,11 @@ end, __complete = function()
   return names
 end})
 package.loaded.moongrad = mg
+
+-- save(path, value) and load(path) -> value: safetensors files (moongrad/serialize.lua, loaded
+-- on first call). Tail calls, so that their errors point at the caller's line.
+function mg.save(...) return require('moongrad.serialize').save(...) end
+function mg.load(...) return require('moongrad.serialize').load(...) end
 
 mg.gradcheck = require('moongrad.autograd').gradcheck
 

@@ -24,24 +24,8 @@ local I64 = {dtype = 'int64'}
 
 -- ---- errors ------------------------------------------------------------------------------
 
--- Our errors travel as Failure objects up to the public function the user called, which
--- raises the message at the user's line (so that helpers need not count stack levels).
-local Failure = {}
-Failure.__tostring = function(e) return e.msg end
-
-local function fail(fmt, ...)
-  local msg = select('#', ...) > 0 and fmt:format(...) or fmt
-  error(setmetatable({msg = msg}, Failure), 0)
-end
-
-local function public(fn)
-  return function(...)
-    local r = table.pack(pcall(fn, ...))
-    if r[1] then return table.unpack(r, 2, r.n) end
-    if getmetatable(r[2]) == Failure then error(r[2].msg, 2) end
-    error(r[2], 0)
-  end
-end
+local checks = require 'moongrad.check'
+local fail, public, callable = checks.fail, checks.public, checks.callable
 
 -- ---- small helpers -----------------------------------------------------------------------
 
@@ -80,12 +64,6 @@ local function show_value(v, quote)
   if math.type(v) == 'integer' then return tostring(v) end
   if v == math.floor(v) and math.abs(v) < 2 ^ 53 then return ('%d'):format(v) end
   return ('%.7g'):format(v)
-end
-
-local function callable(v)
-  if type(v) == 'function' then return true end
-  local mt = getmetatable(v)
-  return type(mt) == 'table' and mt.__call ~= nil
 end
 
 -- True for a value with a to_tensor method (a Frame), other than a tensor.
@@ -1557,7 +1535,7 @@ local function call_step(mname, name, obj, fname, ...)
   local f = raw and raw[fname] or obj[fname]
   local r = table.pack(pcall(f, obj, ...))
   if r[1] then return table.unpack(r, 2, r.n) end
-  local msg = getmetatable(r[2]) == Failure and r[2].msg or tostring(r[2]):gsub('^[^\n]-:%d+: ', '', 1)
+  local msg = checks.message(r[2])
   fail("Pipeline: %s: step '%s': %s", mname, name, msg)
 end
 
@@ -1638,7 +1616,7 @@ method(Pipeline, 'load_state_dict', function(self, sd)
     if type(mt) == 'table' and rawget(mt, '_check_state') then
       local ok, params, state = pcall(mt._check_state, s[2], entry.state)
       if not ok then
-        fail("%s: step '%s': %s", w, s[1], getmetatable(params) == Failure and params.msg or tostring(params))
+        fail("%s: step '%s': %s", w, s[1], checks.message(params))
       end
       checked[i] = {params, state}
     elseif not has_method(s[2], 'load_state_dict') then

@@ -19,20 +19,9 @@ local function check(df, name, dtype, expected) h.check_column(df, name, dtype, 
 local dir = os.tmpname() .. '.d'
 assert(os.execute('mkdir -p ' .. dir))
 
-local function write(name, bytes)
-  local path = dir .. '/' .. name
-  local f = assert(io.open(path, 'wb'))
-  f:write(bytes)
-  f:close()
-  return path
-end
+local function write(name, bytes) return h.write_file(dir .. '/' .. name, bytes) end
 
-local function slurp(path)
-  local f = assert(io.open(path, 'rb'))
-  local s = f:read('a')
-  f:close()
-  return s
-end
+local slurp = h.read_file
 
 local function have_gzip() return os.execute('command -v gzip > /dev/null 2>&1') == true end
 

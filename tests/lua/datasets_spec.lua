@@ -31,19 +31,11 @@ local function mkdir(path)
 end
 
 local function write(path, bytes)
-  local f = assert(io.open(path, 'wb'))
-  f:write(bytes)
-  f:close()
   made[#made + 1] = path
-  return path
+  return h.write_file(path, bytes)
 end
 
-local function read(path)
-  local f = assert(io.open(path, 'rb'))
-  local s = f:read('a')
-  f:close()
-  return s
-end
+local read = h.read_file
 
 teardown(function()
   for i = #made, 1, -1 do os.remove(made[i]) end

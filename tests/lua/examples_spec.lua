@@ -10,6 +10,14 @@ local function run(args)
   return out, ok and 0 or status
 end
 
+-- The examples save their model, load it into a fresh one and score that again: the two
+-- accuracy lines must agree to the last printed digit.
+local function assert_reloaded_same(out)
+  local accuracy = out:match('\ntest accuracy: ([^\n]+)')
+  assert.truthy(accuracy, out)
+  assert.are.equal(accuracy, out:match('\nreloaded test accuracy: ([^\n]+)'), out)
+end
+
 describe('examples', function()
   if not exe then
     it('needs MOONGRAD_EXE (set by scripts/run-tests.sh)', function() pending('MOONGRAD_EXE unset') end)
@@ -50,6 +58,8 @@ describe('examples', function()
     assert.are.equal(0, status, out)
     local accuracy = tonumber(out:match('test accuracy: (%d+%.%d+)%%'))
     assert.is_true(accuracy and accuracy >= 95, out)
+    assert.truthy(out:match('\nepoch 1/1 %- [%d.]+s %- loss: [%d.]+ %- accuracy: [%d.]+ %- val_loss: [%d.]+ %- val_accuracy: [%d.]+\n'), out)
+    assert_reloaded_same(out)
   end)
 
   it('tabular_bce reaches at least 96% test accuracy on the UCI breast cancer table', function()
@@ -65,6 +75,8 @@ describe('examples', function()
     assert.truthy(out:match('569 rows after dropping duplicates, 30 features'), out)
     local accuracy = tonumber(out:match('test accuracy: (%d%.%d+)'))
     assert.is_true(accuracy and accuracy >= 0.96, out)
+    assert.truthy(out:match('\n100 epochs run\n'), out) -- EarlyStopping lets the benchmark's epochs run
+    assert_reloaded_same(out)
   end)
 
   it('tabular_bce drops duplicates and fills gaps in a CSV of its own', function()
@@ -79,12 +91,24 @@ describe('examples', function()
       f:write(row, row)
     end
     f:close()
-    local out, status = run('examples/tabular_bce.lua ' .. path .. ' --epochs 20')
+    local log = os.tmpname()
+    local out, status = run('examples/tabular_bce.lua ' .. path .. ' --epochs 20 --log ' .. log)
     os.remove(path)
     assert.are.equal(0, status, out)
     assert.truthy(out:match(': 200 rows after dropping duplicates, 2 features'), out)
     local accuracy = tonumber(out:match('test accuracy: (%d%.%d+)'))
     assert.is_true(accuracy and accuracy >= 0.9, out) -- b alone separates the classes
+    assert_reloaded_same(out)
+    -- the CSV log: a header, then one row per epoch run
+    local f = assert(io.open(log))
+    local lines = {}
+    for line in f:lines() do lines[#lines + 1] = line end
+    f:close()
+    os.remove(log)
+    assert.are.equal('epoch,loss,accuracy,val_loss,val_accuracy', lines[1])
+    local epochs_run = tonumber(out:match('\n(%d+) epochs run\n'))
+    assert.are.equal(epochs_run + 1, #lines)
+    assert.truthy(lines[2]:match('^1,[%d.e-]+,[%d.e-]+,[%d.e-]+,[%d.e-]+$'), lines[2])
   end)
 
   it('tabular_bce without a file prints its usage and fails', function()

@@ -7,7 +7,8 @@ local help = mg.help
 -- tensor field a user can reach. Names starting with '_' are private.
 local FIELDS = {'shape', 'dtype', 'ndim', 'requires_grad', 'grad', 'grad_fn', 'is_leaf'}
 local MODULES = {'mg', 'mg.nn', 'mg.nn.functional', 'mg.nn.init', 'mg.nn.utils', 'mg.optim',
-                 'mg.optim.lr_scheduler', 'mg.data', 'mg.preprocessing', 'mg.viz', 'mg.help'}
+                 'mg.optim.lr_scheduler', 'mg.data', 'mg.preprocessing', 'mg.train', 'mg.metrics',
+                 'mg.plot', 'mg.viz', 'mg.help'}
 
 local function resolve(path)
   local value = mg

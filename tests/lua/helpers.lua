@@ -108,4 +108,25 @@ function h.check_column(df, name, dtype, expected, tol)
   end
 end
 
+-- Files: the whole content of path; bytes written to path (returned); whether path exists.
+function h.read_file(path)
+  local f = assert(io.open(path, 'rb'))
+  local s = f:read('a')
+  f:close()
+  return s
+end
+
+function h.write_file(path, bytes)
+  local f = assert(io.open(path, 'wb'))
+  f:write(bytes)
+  f:close()
+  return path
+end
+
+function h.file_exists(path)
+  local f = io.open(path, 'rb')
+  if f then f:close() end
+  return f ~= nil
+end
+
 return h

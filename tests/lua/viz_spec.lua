@@ -2,6 +2,7 @@
 -- is parsed back into nodes and edges and compared with graphs worked out by hand: which
 -- ops, which tensor boxes with which shapes, values and gradients, and which arrows.
 local mg = require 'moongrad'
+local h = require 'tests.lua.helpers'
 
 local has_dot = os.execute('command -v dot >/dev/null 2>&1') == true
 
@@ -98,18 +99,9 @@ local function error_of(f)
   return msg or err, where
 end
 
-local function read(path)
-  local f = assert(io.open(path, 'rb'))
-  local s = f:read('a')
-  f:close()
-  return s
-end
+local read = h.read_file
 
-local function exists(path)
-  local f = io.open(path, 'rb')
-  if f then f:close() end
-  return f ~= nil
-end
+local exists = h.file_exists
 
 describe('mg.viz.graph', function()
   it('draws y = sum(a*a + 3*a): its ops, tensors, values, grads and forward arrows', function()

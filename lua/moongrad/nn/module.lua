@@ -333,6 +333,12 @@ function Module:load_state_dict(sd, opts)
   return {missing = missing, unexpected = unexpected}
 end
 
+-- save(path): writes state_dict() to a safetensors file (mg.save). load(path): reads one
+-- back through load_state_dict, so a file that does not fit leaves the module as it was;
+-- returns the module. (moongrad/serialize.lua; tail calls keep errors at the caller's line.)
+function Module:save(path) return require('moongrad.serialize').save_module(self, path) end
+function Module:load(path) return require('moongrad.serialize').load_module(self, path) end
+
 -- ---- printing ------------------------------------------------------------------------
 
 -- extra_repr(): what goes in the parentheses after the class name ('784 -> 512').

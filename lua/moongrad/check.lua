@@ -1,0 +1,52 @@
+-- moongrad.check: what the Lua library's modules share to check their arguments.
+--
+-- Failures: errors raised deep inside a module's helpers and reported at the user's line. A
+-- helper calls fail(fmt, ...); the function the user called, wrapped with public(fn), raises
+-- the message from the caller's line, so that no helper has to count stack levels. Errors
+-- that are not failures (bugs, core's errors) pass through unchanged.
+local M = {}
+
+local Failure = {__tostring = function(e) return e.msg end}
+
+function M.fail(fmt, ...)
+  local msg = select('#', ...) > 0 and fmt:format(...) or fmt
+  error(setmetatable({msg = msg}, Failure), 0)
+end
+
+function M.is_failure(e) return getmetatable(e) == Failure end
+
+-- The text of an error caught by pcall: a failure's message, or any other error's without
+-- its position.
+function M.message(e)
+  if M.is_failure(e) then return e.msg end
+  return (tostring(e):gsub('^[^\n]-:%d+: ', '', 1))
+end
+
+-- fn wrapped to raise its failures at its caller's line.
+function M.public(fn)
+  return function(...)
+    local r = table.pack(pcall(fn, ...))
+    if r[1] then return table.unpack(r, 2, r.n) end
+    if M.is_failure(r[2]) then error(r[2].msg, 2) end
+    error(r[2], 0)
+  end
+end
+
+-- Calls fn(...) and raises its error again `level` levels above the caller of rethrow (as
+-- error counts levels from its caller; 0: with no position). Core's functions are called
+-- through it: called from pcall, their errors carry no position of their own, and they
+-- already name the function.
+function M.rethrow(level, fn, ...)
+  local r = table.pack(pcall(fn, ...))
+  if not r[1] then error(r[2], level > 0 and level + 1 or 0) end
+  return table.unpack(r, 2, r.n)
+end
+
+-- Whether v can be called: a function, or a value whose metatable has __call.
+function M.callable(v)
+  if type(v) == 'function' then return true end
+  local mt = getmetatable(v)
+  return type(mt) == 'table' and mt.__call ~= nil
+end
+
+return M
