@@ -42,6 +42,23 @@ function M.rethrow(level, fn, ...)
   return table.unpack(r, 2, r.n)
 end
 
+-- A tensor's shape as '{2,3}'.
+function M.shape_str(t) return '{' .. table.concat(t.shape, ',') .. '}' end
+
+-- What a value is, for messages: 'a float32 tensor of shape {3}', '"text"', '2.5', 'a
+-- Pipeline' (a table whose metatable has a __name), 'a table', 'nil'.
+function M.describe(v)
+  if v == nil then return 'nil' end
+  if require('moongrad').is_tensor(v) then return ('a %s tensor of shape %s'):format(v.dtype, M.shape_str(v)) end
+  if type(v) == 'string' then return ('%q'):format(v) end
+  if type(v) == 'number' or type(v) == 'boolean' then return tostring(v) end
+  local mt = getmetatable(v)
+  if type(v) == 'table' and type(mt) == 'table' and type(rawget(mt, '__name')) == 'string' then
+    return 'a ' .. mt.__name
+  end
+  return 'a ' .. type(v)
+end
+
 -- Whether v can be called: a function, or a value whose metatable has __call.
 function M.callable(v)
   if type(v) == 'function' then return true end

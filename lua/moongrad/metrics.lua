@@ -23,18 +23,12 @@ local I64, F64 = {dtype = 'int64'}, {dtype = 'float64'}
 -- ---- errors ------------------------------------------------------------------------------
 
 local check = require 'moongrad.check'
+local describe, shape_str = check.describe, check.shape_str
 local fail, public, message_of, callable = check.fail, check.public, check.message, check.callable
 
 -- ---- small helpers -----------------------------------------------------------------------
 
-local function shape_str(t) return '{' .. table.concat(t.shape, ',') .. '}' end
-
 local function is_float(t) return t.dtype == 'float32' or t.dtype == 'float64' end
-
-local function describe(v)
-  if mg.is_tensor(v) then return ('a %s tensor of shape %s'):format(v.dtype, shape_str(v)) end
-  return type(v)
-end
 
 local function show(v)
   if type(v) == 'string' then return "'" .. v .. "'" end

@@ -24,17 +24,10 @@ plot.palette = {'#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b'
 -- ---- errors ------------------------------------------------------------------------------
 
 local check = require 'moongrad.check'
+local describe, shape_str = check.describe, check.shape_str
 local fail, public = check.fail, check.public
 
 local function is_plain_table(v) return type(v) == 'table' and getmetatable(v) == nil end
-
--- What a value is, for messages: 'a string', 'a bool tensor of shape {3}', 'a table'.
-local function describe(v)
-  if mg.is_tensor(v) then return ('a %s tensor of shape {%s}'):format(v.dtype, table.concat(v.shape, ',')) end
-  if type(v) == 'string' then return ("the string '%s'"):format(v) end
-  if v == nil then return 'nil' end
-  return 'a ' .. type(v)
-end
 
 -- ---- options -----------------------------------------------------------------------------
 

@@ -25,23 +25,12 @@ local I64 = {dtype = 'int64'}
 -- ---- errors ------------------------------------------------------------------------------
 
 local checks = require 'moongrad.check'
+local describe, shape_str = checks.describe, checks.shape_str
 local fail, public, callable = checks.fail, checks.public, checks.callable
 
 -- ---- small helpers -----------------------------------------------------------------------
 
-local function shape_str(t) return '{' .. table.concat(t.shape, ',') .. '}' end
-
 local function is_float(t) return t.dtype == 'float32' or t.dtype == 'float64' end
-
--- What a value is, for messages: 'string', 'a float32 tensor of shape {3}', 'a Pipeline'.
-local function describe(v)
-  if mg.is_tensor(v) then return ('a %s tensor of shape %s'):format(v.dtype, shape_str(v)) end
-  local mt = getmetatable(v)
-  if type(v) == 'table' and type(mt) == 'table' and type(rawget(mt, '__name')) == 'string' then
-    return 'a ' .. mt.__name
-  end
-  return type(v)
-end
 
 -- An option's value in a message.
 local function show(v)

@@ -20,23 +20,10 @@ local train = {}
 -- ---- errors ------------------------------------------------------------------------------
 
 local check = require 'moongrad.check'
+local describe, shape_str = check.describe, check.shape_str
 local fail, public, callable = check.fail, check.public, check.callable
 
 -- ---- small helpers -----------------------------------------------------------------------
-
-local function shape_str(t) return '{' .. table.concat(t.shape, ',') .. '}' end
-
--- What a value is, for messages.
-local function describe(v)
-  if mg.is_tensor(v) then return ('a %s tensor of shape %s'):format(v.dtype, shape_str(v)) end
-  if type(v) == 'string' then return ('%q'):format(v) end
-  if type(v) == 'number' or type(v) == 'boolean' then return tostring(v) end
-  local mt = getmetatable(v)
-  if type(v) == 'table' and type(mt) == 'table' and type(rawget(mt, '__name')) == 'string' then
-    return 'a ' .. mt.__name
-  end
-  return 'a ' .. type(v)
-end
 
 local function sorted_keys(t)
   local keys = {}

@@ -74,7 +74,7 @@ describe('accuracy', function()
                      err(function() M.accuracy(ints{}, ints{}) end))
     h.assert_error_with(function() M.accuracy(ints{1}, mg.zeros(1, 2, 2)) end,
                         'accuracy: y_true must be labels {N} or {N,1}', 'got shape {1,2,2}')
-    assert.are.equal('accuracy: y_pred must be a tensor, got table',
+    assert.are.equal('accuracy: y_pred must be a tensor, got a table',
                      err(function() M.accuracy({1, 2}, ints{1, 2}) end))
     h.assert_error_with(function() M.accuracy(ints{1, 2}, ints{1, 2}, {threshold = 0.5}) end,
                         'accuracy: threshold applies to float scores')
@@ -85,7 +85,7 @@ describe('accuracy', function()
     h.assert_error_with(function() M.accuracy(ints{1}, ints{1}, {thresh = 1}) end,
                         "accuracy: unknown option 'thresh' (options: threshold)")
     h.assert_error_with(function() M.accuracy(ints{1}, ints{1}, 5) end,
-                        'accuracy: expected a table of options, got number')
+                        'accuracy: expected a table of options, got 5')
   end)
 end)
 
@@ -418,7 +418,7 @@ describe('regression metrics', function()
     h.assert_error_with(function() M.rmse(mg.zeros(2, 2, 2), mg.zeros(2, 2, 2)) end,
                         'rmse: y_pred must be {N}, {N,1} or {N,D} values, got shape {2,2,2}')
     h.assert_error_with(function() M.r2(f64{}, f64{}) end, 'r2: y_pred is empty')
-    h.assert_error_with(function() M.r2(f64{1}, 'x') end, 'r2: y_true must be a tensor, got string')
+    h.assert_error_with(function() M.r2(f64{1}, 'x') end, 'r2: y_true must be a tensor, got "x"')
   end)
 end)
 
@@ -573,7 +573,7 @@ describe('cross_validate', function()
     h.assert_error_with(function() M.cross_validate(nearest_mean, {X, Y}, 3, {shuffle = false, seed = 1}) end,
                         'cross_validate: seed has no effect when shuffle is false')
     h.assert_error_with(function() M.cross_validate(function() return 42 end, {X, Y}, 3) end,
-                        'cross_validate: fold 1: model_fn must return a predict function or an object with :predict(x), got number')
+                        'cross_validate: fold 1: model_fn must return a predict function or an object with :predict(x), got 42')
     h.assert_error_with(function() M.cross_validate(function() error('no data') end, {X, Y}, 3) end,
                         'cross_validate: fold 1: model_fn failed: no data')
     h.assert_error_with(function()

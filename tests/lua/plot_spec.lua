@@ -442,14 +442,14 @@ describe('mg.plot with bad input', function()
     assert.are.equal('plot.line: series 2: y is empty', err(function() plot.line({{1, 2}, {}}) end))
     assert.are.equal('plot.line: x has 3 values but y has 2', err(function() plot.line({x = {1, 2, 3}, y = {1, 2}}) end))
     assert.are.equal('plot.scatter: x has 2 values but y has 3', err(function() plot.scatter({1, 2}, {1, 2, 3}) end))
-    assert.are.equal("plot.line: y[2] is the string 'a', expected a number", err(function() plot.line({1, 'a', 3}) end))
-    assert.are.equal('plot.line: series 2: y[2] is a boolean, expected a number',
+    assert.are.equal('plot.line: y[2] is "a", expected a number', err(function() plot.line({1, 'a', 3}) end))
+    assert.are.equal('plot.line: series 2: y[2] is true, expected a number',
                      err(function() plot.line({{y = {1, 2}}, {y = {1, true}}}) end))
     assert.are.equal('plot.line: y must hold numbers, got a bool tensor of shape {2}',
                      err(function() plot.line(mg.tensor{true, false}) end))
     assert.are.equal('plot.line: y must be a 1-D tensor or a list of numbers, got a float32 tensor of shape {2,2}',
                      err(function() plot.line(mg.zeros(2, 2)) end))
-    assert.are.equal("plot.line: y must be a tensor or a list of numbers, got the string '1 2 3'",
+    assert.are.equal('plot.line: y must be a tensor or a list of numbers, got "1 2 3"',
                      err(function() plot.line('1 2 3') end))
     assert.are.equal('plot.scatter: y must be a tensor or a list of numbers, got nil', err(function() plot.scatter({1, 2}) end))
     assert.are.equal('plot.hist: values is empty', err(function() plot.hist({}) end))
@@ -468,17 +468,17 @@ describe('mg.plot with bad input', function()
     assert.are.equal('plot.line: a series table needs y values', err(function() plot.line({x = {1, 2}}) end))
     assert.are.equal("plot.line: color must be '#rrggbb' or '#rgb', got 'blue'",
                      err(function() plot.line({y = {1, 2}, color = 'blue'}) end))
-    assert.are.equal('plot.line: label must be a string, got a number', err(function() plot.line({y = {1, 2}, label = 3}) end))
-    assert.are.equal("plot.line: expected an options table, got the string 'x'", err(function() plot.line({1, 2}, 'x') end))
+    assert.are.equal('plot.line: label must be a string, got 3', err(function() plot.line({y = {1, 2}, label = 3}) end))
+    assert.are.equal('plot.line: expected an options table, got "x"', err(function() plot.line({1, 2}, 'x') end))
     assert.are.equal('plot.line: width must be an integer from 1 to 1000, got 0', err(function() plot.line({1, 2}, {width = 0}) end))
     assert.are.equal('plot.line: height must be an integer from 1 to 1000, got 2.5', err(function() plot.line({1, 2}, {height = 2.5}) end))
     assert.are.equal('plot.line: xlim must be {lo, hi}, two finite numbers with lo < hi, got {2, 1}',
                      err(function() plot.line({1, 2}, {xlim = {2, 1}}) end))
-    assert.are.equal('plot.scatter: ylim must be {lo, hi}, two finite numbers with lo < hi, got a number',
+    assert.are.equal('plot.scatter: ylim must be {lo, hi}, two finite numbers with lo < hi, got 5',
                      err(function() plot.scatter({1}, {2}, {ylim = 5}) end))
     assert.are.equal('plot.line: ylim must be positive with logy, got {0, 10}',
                      err(function() plot.line({1, 2}, {logy = true, ylim = {0, 10}}) end))
-    assert.are.equal("plot.line: legend must be true or false, got the string 'yes'",
+    assert.are.equal('plot.line: legend must be true or false, got "yes"',
                      err(function() plot.line({1, 2}, {legend = 'yes'}) end))
     assert.are.equal('plot.hist: bins must be an integer from 1 to 1000000, got 0', err(function() plot.hist({1, 2}, {bins = 0}) end))
     assert.are.equal('plot.scatter: expected scatter(x, y [, opts]) or scatter(groups [, opts]), got a third argument after groups',
@@ -493,10 +493,10 @@ describe('mg.plot with bad input', function()
                      err(function() p:save('plot') end))
     assert.are.equal('Plot:save: cannot write /nonexistent/dir/plot.svg (No such file or directory)',
                      err(function() p:save('/nonexistent/dir/plot.svg') end))
-    assert.are.equal('Plot:save: expected a path (a string), got a number', err(function() p:save(3) end))
+    assert.are.equal('Plot:save: expected a path (a string), got 3', err(function() p:save(3) end))
     assert.are.equal('Plot:svg: width must be an integer from 150 to 10000, got 10', err(function() p:svg{width = 10} end))
     assert.are.equal("Plot:svg: unknown option 'dpi' (expected height, width)", err(function() p:svg{dpi = 2} end))
-    assert.are.equal("Plot:svg: expected a Plot (call it with a colon), got the string 'x'", err(function() p.svg('x') end))
+    assert.are.equal('Plot:svg: expected a Plot (call it with a colon), got "x"', err(function() p.svg('x') end))
   end)
 
   it('leaves the data given unchanged and unshared', function()

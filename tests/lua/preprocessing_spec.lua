@@ -126,7 +126,7 @@ describe('StandardScaler', function()
     assert.are.equal('StandardScaler: fit: expected a 2-D tensor {samples, features}, got shape {3}',
                      err(function() sc:fit(mg.tensor{1, 2, 3}) end))
     assert.are.equal('StandardScaler: fit: expected a 2-D tensor {samples, features} (or anything '
-                     .. 'with :to_tensor()), got string', err(function() sc:fit('x') end))
+                     .. 'with :to_tensor()), got "x"', err(function() sc:fit('x') end))
     assert.are.equal('StandardScaler: fit: expected at least 1 sample, got 0',
                      err(function() sc:fit(mg.zeros(0, 3)) end))
     sc:fit(mg.tensor(X1))
@@ -138,7 +138,7 @@ describe('StandardScaler', function()
                      err(function() pp.StandardScaler{with_means = true} end))
     assert.are.equal('StandardScaler: with_std must be a boolean, got 1',
                      err(function() pp.StandardScaler{with_std = 1} end))
-    assert.are.equal('StandardScaler: expected a table of options, got number',
+    assert.are.equal('StandardScaler: expected a table of options, got 3',
                      err(function() pp.StandardScaler(3) end))
     assert.are.equal('StandardScaler: transform must be called as a method (obj:transform(...)), '
                      .. 'got a float32 tensor of shape {5,3} for obj',
@@ -682,7 +682,7 @@ describe('train_test_split', function()
     assert.are.equal("train_test_split: unknown option 'test' (options: seed, shuffle, stratify, "
                      .. 'test_size, train_size)', err(function() pp.train_test_split(x, {test = 2}) end))
     assert.are.equal('train_test_split: argument 2: expected a tensor (or anything with :to_tensor()), '
-                     .. 'got string', err(function() pp.train_test_split(x, 'y') end))
+                     .. 'got "y"', err(function() pp.train_test_split(x, 'y') end))
     assert.are.equal('train_test_split: expected one or more tensors to split',
                      err(function() pp.train_test_split({test_size = 2}) end))
     assert.are.equal('train_test_split: stratify has 3 labels, expected 10 (one per sample)',
@@ -741,7 +741,7 @@ describe('Pipeline', function()
     local fresh = pp.Pipeline{{'impute', pp.SimpleImputer()}, {'scale', pp.StandardScaler()}}
     sd.steps[2].state.mean_ = 'x'
     assert.are.equal("Pipeline: load_state_dict: step 'scale': StandardScaler: load_state_dict: mean_ "
-                     .. "must be a 1-D float tensor of 4 values, got string",
+                     .. 'must be a 1-D float tensor of 4 values, got "x"',
                      err(function() fresh:load_state_dict(sd) end))
     assert.is_nil(fresh.named_steps.impute.statistics_)
   end)
@@ -756,7 +756,7 @@ describe('Pipeline', function()
   end)
 
   it('rejects bad steps and names the step that failed', function()
-    assert.are.equal('Pipeline: step 2 (number) has no fit method',
+    assert.are.equal('Pipeline: step 2 (3) has no fit method',
                      err(function() pp.Pipeline{pp.StandardScaler(), 3} end))
     assert.are.equal("Pipeline: two steps are named 'a'",
                      err(function() pp.Pipeline{{'a', pp.StandardScaler()}, {'a', pp.MinMaxScaler()}} end))

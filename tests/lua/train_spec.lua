@@ -601,7 +601,7 @@ describe('LearningRateScheduler', function()
   end)
 
   it('rejects a schedule that returns no learning rate', function()
-    assert.are.equal('LearningRateScheduler: expected a function(epoch, lr) -> lr, got a nil',
+    assert.are.equal('LearningRateScheduler: expected a function(epoch, lr) -> lr, got nil',
                      err(function() T.LearningRateScheduler() end))
     assert.are.equal('LearningRateScheduler: the schedule returned "x" for epoch 1, expected a learning rate >= 0',
                      err(function()
@@ -663,7 +663,7 @@ describe('CSVLogger', function()
   end)
 
   it('checks its arguments and says when the file cannot be opened', function()
-    assert.are.equal('CSVLogger: expected a file name, got a nil', err(function() T.CSVLogger() end))
+    assert.are.equal('CSVLogger: expected a file name, got nil', err(function() T.CSVLogger() end))
     assert.are.equal("CSVLogger: unknown option 'sep' (options: append, separator)",
                      err(function() T.CSVLogger('x.csv', {sep = ';'}) end))
     local msg = err(function()
@@ -809,7 +809,7 @@ describe('fit rejects bad input at the caller\'s line', function()
     assert.are.equal('fit: verbose must be 0, 1 or 2, got 3', err(function() fit{verbose = 3} end))
     assert.are.equal("fit: progress must be 'auto', 'bar' or 'lines', got \"fancy\"",
                      err(function() fit{progress = 'fancy'} end))
-    assert.are.equal('fit: validation_data[2] must be a tensor with a dimension of samples, got a nil',
+    assert.are.equal('fit: validation_data[2] must be a tensor with a dimension of samples, got nil',
                      err(function() fit{validation_data = {XV}} end))
     assert.are.equal('fit: validation_data must be a DataLoader, a dataset or {x, y} tensors, got 5',
                      err(function() fit{validation_data = 5} end))
@@ -856,7 +856,7 @@ describe('fit rejects bad input at the caller\'s line', function()
                      err(function() T.evaluate(m, {loss = 'mse'}) end))
     assert.are.equal('evaluate: x and y differ in their number of rows (6 and 2)',
                      err(function() T.evaluate(m, {x = X, y = YV, loss = 'mse'}) end))
-    assert.are.equal('predict: expected a tensor of samples, a DataLoader or a dataset, got a nil',
+    assert.are.equal('predict: expected a tensor of samples, a DataLoader or a dataset, got nil',
                      err(function() T.predict(m) end))
     assert.are.equal("predict: unknown option 'batch' (options: batch_size)",
                      err(function() T.predict(m, X, {batch = 2}) end))
