@@ -20,7 +20,7 @@ else
 CFLAGS_OPT := -O2 -g -fvect-cost-model=dynamic
 endif
 CFLAGS  := $(CFLAGS_BASE) $(CFLAGS_OPT) $(EXTRA_CFLAGS)
-LDLIBS  := -lcjson -lsqlite3 -lstb -lz -lm -lpthread -ldl
+LDLIBS  := -lsodium -lcjson -lsqlite3 -lstb -lz -lm -lpthread -ldl
 
 CORE_SRC    := $(wildcard core/*.c)
 BINDING_SRC := $(wildcard lua/binding/*.c)

@@ -11,11 +11,13 @@
 #                `python -c "import torch; ..."`, best of 5 each
 #   tables       csv_read (the 1 000 000-row event log into typed columns) vs pandas.read_csv;
 #                tabular_bce (examples/tabular_bce.lua on breast_cancer.csv) vs PyTorch
+#   profiles     profile_agg (per-user features of the event log) vs pandas; kmeans
+#                (100 000 x 32, k = 16, 25 Lloyd iterations) vs scikit-learn
 #   peak memory  max RSS of every run
 # usage: scripts/bench.sh [BUILD_DIR]    (default build: `make bench`; runs BUILD_DIR/moongrad)
 #   MOONGRAD=path   another moongrad executable      BENCH_ROUNDS=3   rounds (best of them)
 #   PYTHON=path     the reference's Python           BENCH_TIMEOUT=120  seconds per process
-#   BENCH_WORKLOADS="gemm elementwise overhead training startup tables"   the sections to run
+#   BENCH_WORKLOADS="gemm elementwise overhead training startup tables profiles"   the sections to run
 # The PyTorch references come from ../shared/bench (relative to the repository) and run with
 # /usr/bin/python3; without them those columns are skipped with a note. Takes about 5 min.
 set -u
@@ -28,7 +30,7 @@ ref=$root/../shared/bench
 threads=2
 limit=${BENCH_TIMEOUT:-120} # seconds per run; a hung run is reported, not waited on forever
 rounds=${BENCH_ROUNDS:-3}   # every run is repeated, interleaved; the table takes each one's best
-workloads=" ${BENCH_WORKLOADS:-gemm elementwise overhead training startup tables} "
+workloads=" ${BENCH_WORKLOADS:-gemm elementwise overhead training startup tables profiles} "
 wants() { case $workloads in *" $1 "*) return 0 ;; esac; return 1; }
 data=$root/../shared/data # MNIST for mlp_mnist; both sides fall back to random data without it
 # Each run sets the BLAS kernel and threads it is meant to test; none inherits the caller's.
@@ -129,7 +131,7 @@ PY
 
 # The event log of csv_read, written once by the reference's generator (deterministic).
 events=/tmp/bench_events_1m.csv
-if wants tables && [ ! -s "$events" ]; then
+if { wants tables || wants profiles; } && [ ! -s "$events" ]; then
   if [ -f "$ref/gen_events.py" ]; then
     "$python" "$ref/gen_events.py" "$events" 1000000 >/dev/null || note "csv_read skipped: gen_events.py failed"
   else
@@ -185,6 +187,14 @@ for round in $(seq "$rounds"); do
     fi
     run mg_tabular "$mg" tests/bench/tabular_bce.lua $threads "$data"
     [ $have_torch = 1 ] && run torch_tabular "$python" "$ref/pytorch/ref.py" tabular_bce --threads $threads --data "$data"
+  fi
+  if wants profiles; then
+    if [ -s "$events" ]; then
+      run mg_profile_agg "$mg" tests/bench/profile_agg.lua "$events" $threads
+      [ -f "$ref/pytorch/ref.py" ] && run pandas_profile_agg "$python" "$ref/pytorch/ref.py" profile_agg --threads $threads
+    fi
+    run mg_kmeans "$mg" tests/bench/kmeans.lua $threads
+    [ -f "$ref/pytorch/ref.py" ] && run sklearn_kmeans "$python" "$ref/pytorch/ref.py" kmeans --threads $threads
   fi
 done
 [ $have_time = 1 ] || note "/usr/bin/time not found: peak memory of the moongrad runs is their own VmHWM; none for the others"

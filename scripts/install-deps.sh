@@ -4,7 +4,7 @@
 set -euo pipefail
 packages=(build-essential pkg-config liblua5.4-dev lua5.4 libopenblas-dev libreadline-dev
           libcmocka-dev lua-busted zlib1g-dev tmux graphviz
-          libstb-dev libsqlite3-dev sqlite3 libcjson-dev chromium clang libclang-rt-14-dev)
+          libstb-dev libsqlite3-dev sqlite3 libcjson-dev libsodium-dev chromium clang libclang-rt-14-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

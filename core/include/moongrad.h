@@ -486,4 +486,22 @@ int mg_safetensors_save(const char *path, int n, const char *const *names,
 mg_safetensors *mg_safetensors_load(const char *path);
 void mg_safetensors_free(mg_safetensors *st);
 
+/* ---- privacy: keyed pseudonyms ------------------------------------------------------ */
+/* HMAC-SHA256 (RFC 2104 over SHA-256, by libsodium) of len bytes at msg under a key of any
+ * length. */
+#define MG_HMAC_SHA256_BYTES 32
+void mg_hmac_sha256(const uint8_t *key, size_t keylen, const void *msg, size_t len,
+                    uint8_t out[MG_HMAC_SHA256_BYTES]);
+/* n bytes from the operating system's secure generator (libsodium's randombytes_buf). */
+int mg_random_bytes(uint8_t *out, size_t n);
+/* A copy of f in which each column cols[k] is a string column of pseudonyms: prefix (NULL:
+ * none) then the first hexlen (1 to 64) lowercase hex digits of the HMAC-SHA256, under key
+ * (at least MG_PSEUDONYM_MIN_KEY bytes), of each value's canonical text: a string's bytes,
+ * an integer in decimal, true/false, a float in the fewest digits that read back to it
+ * (integral floats below 1e16 as integers: 30.0 hashes as 30; -0.0 as 0). Missing values
+ * stay missing. Errors start "pseudonymize: ". */
+#define MG_PSEUDONYM_MIN_KEY 32
+mg_frame *mg_frame_pseudonymize(const mg_frame *f, int n, const int *cols, const uint8_t *key,
+                                size_t keylen, const char *prefix, int hexlen);
+
 #endif

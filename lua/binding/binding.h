@@ -50,6 +50,13 @@ mg_tensor *mgL_check_index(lua_State *L, int arg, const char *what, int64_t limi
 /* Pushes a 0-based int64 index tensor as Lua's 1-based one (shifts it in place). */
 int mgL_push_index(lua_State *L, mg_tensor *index);
 
+/* Frames: the frame userdata at arg (an error when it is not one); pushes f as a frame
+ * userdata (raising core's error when f is NULL). A fresh frame holds new column data and
+ * steps Lua's collector by its size, which the collector cannot see. */
+#define MGL_FRAME "moongrad.Frame"
+mg_frame *mgL_check_frame(lua_State *L, int arg);
+int mgL_push_frame(lua_State *L, mg_frame *f, bool fresh);
+
 /* Each part of the binding registers its functions: methods go into the tensor method
  * table (at stack index methods), module functions into the module table (at module). */
 void mgL_open_tensor(lua_State *L, int methods, int module);
@@ -63,5 +70,6 @@ void mgL_open_io(lua_State *L, int methods, int module);
 void mgL_open_image(lua_State *L, int methods, int module);
 void mgL_open_frame(lua_State *L, int methods, int module);
 void mgL_open_serialize(lua_State *L, int methods, int module);
+void mgL_open_privacy(lua_State *L, int methods, int module);
 
 #endif

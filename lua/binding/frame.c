@@ -7,17 +7,13 @@
 
 #include "binding.h"
 
-#define MGL_FRAME "moongrad.Frame"
-
-static mg_frame *check_frame(lua_State *L, int arg) {
+mg_frame *mgL_check_frame(lua_State *L, int arg) {
   mg_frame **box = luaL_checkudata(L, arg, MGL_FRAME);
   if (!*box) luaL_argerror(L, arg, "frame already freed");
   return *box;
 }
 
-/* Pushes f as a frame userdata (raising core's error when f is NULL). Frames that hold new
- * column data step Lua's collector by its size, which the collector cannot see. */
-static int push_frame(lua_State *L, mg_frame *f, bool fresh) {
+int mgL_push_frame(lua_State *L, mg_frame *f, bool fresh) {
   if (!f) return mgL_error(L);
   mg_frame **box = lua_newuserdatauv(L, sizeof *box, 0);
   *box = f;
@@ -49,22 +45,22 @@ static int *check_cols(lua_State *L, int arg, const mg_frame *f, int *n) {
   return cols;
 }
 
-static int l_new(lua_State *L) { return push_frame(L, mg_frame_new(), false); }
-static int l_copy(lua_State *L) { return push_frame(L, mg_frame_copy(check_frame(L, 1)), false); }
+static int l_new(lua_State *L) { return mgL_push_frame(L, mg_frame_new(), false); }
+static int l_copy(lua_State *L) { return mgL_push_frame(L, mg_frame_copy(mgL_check_frame(L, 1)), false); }
 
 static int l_nrows(lua_State *L) {
-  lua_pushinteger(L, mg_frame_nrows(check_frame(L, 1)));
+  lua_pushinteger(L, mg_frame_nrows(mgL_check_frame(L, 1)));
   return 1;
 }
 
 static int l_nbytes(lua_State *L) {
-  lua_pushinteger(L, mg_frame_nbytes(check_frame(L, 1)));
+  lua_pushinteger(L, mg_frame_nbytes(mgL_check_frame(L, 1)));
   return 1;
 }
 
 /* names(f) -> {names...}, {types...} */
 static int l_names(lua_State *L) {
-  mg_frame *f = check_frame(L, 1);
+  mg_frame *f = mgL_check_frame(L, 1);
   int n = mg_frame_ncols(f);
   lua_createtable(L, n, 0);
   lua_createtable(L, n, 0);
@@ -79,14 +75,14 @@ static int l_names(lua_State *L) {
 
 /* find(f, name) -> 1-based index or nil */
 static int l_find(lua_State *L) {
-  int k = mg_frame_find(check_frame(L, 1), luaL_checkstring(L, 2));
+  int k = mg_frame_find(mgL_check_frame(L, 1), luaL_checkstring(L, 2));
   if (k < 0) return 0;
   lua_pushinteger(L, k + 1);
   return 1;
 }
 
 static int l_missing(lua_State *L) {
-  mg_frame *f = check_frame(L, 1);
+  mg_frame *f = mgL_check_frame(L, 1);
   lua_pushinteger(L, mg_frame_missing(f, (int)luaL_checkinteger(L, 2) - 1));
   return 1;
 }
@@ -101,7 +97,7 @@ static void push_cell(lua_State *L, const mg_cell *c) {
 
 /* get(f, row, col) -> value or nil (both 1-based, checked by the caller) */
 static int l_get(lua_State *L) {
-  mg_frame *f = check_frame(L, 1);
+  mg_frame *f = mgL_check_frame(L, 1);
   mg_cell cell;
   mg_frame_get(f, (int)luaL_checkinteger(L, 3) - 1, luaL_checkinteger(L, 2) - 1, &cell);
   push_cell(L, &cell);
@@ -110,7 +106,7 @@ static int l_get(lua_State *L) {
 
 /* values(f, col) -> {values...} (nil for missing ones) */
 static int l_values(lua_State *L) {
-  mg_frame *f = check_frame(L, 1);
+  mg_frame *f = mgL_check_frame(L, 1);
   int col = (int)luaL_checkinteger(L, 2) - 1;
   int64_t n = mg_frame_nrows(f);
   lua_createtable(L, n < INT32_MAX ? (int)n : 0, 1);
@@ -164,7 +160,7 @@ static mg_coltype table_type(lua_State *L, int t, int64_t n, int na, const char 
  * the caller in errors. */
 static int l_set_column(lua_State *L) {
   lua_settop(L, 6); /* the buffers below are pushed above the arguments */
-  mg_frame *f = check_frame(L, 1);
+  mg_frame *f = mgL_check_frame(L, 1);
   const char *name = luaL_checkstring(L, 2);
   luaL_checktype(L, 3, LUA_TTABLE);
   lua_Integer n = luaL_checkinteger(L, 4);
@@ -205,7 +201,7 @@ static int l_set_column(lua_State *L) {
 
 /* set_tensor(f, name, t) */
 static int l_set_tensor(lua_State *L) {
-  if (mg_frame_set_tensor(check_frame(L, 1), luaL_checkstring(L, 2), mgL_check(L, 3)))
+  if (mg_frame_set_tensor(mgL_check_frame(L, 1), luaL_checkstring(L, 2), mgL_check(L, 3)))
     return mgL_error(L);
   return 0;
 }
@@ -213,7 +209,7 @@ static int l_set_tensor(lua_State *L) {
 /* select(f, cols [, names]) */
 static int l_select(lua_State *L) {
   lua_settop(L, 3); /* the checks below push temporaries */
-  mg_frame *f = check_frame(L, 1);
+  mg_frame *f = mgL_check_frame(L, 1);
   int n;
   int *cols = check_cols(L, 2, f, &n);
   const char **names = NULL;
@@ -225,34 +221,34 @@ static int l_select(lua_State *L) {
       lua_pop(L, 1);
     }
   }
-  return push_frame(L, mg_frame_select(f, n, cols, names), false);
+  return mgL_push_frame(L, mg_frame_select(f, n, cols, names), false);
 }
 
 /* take(f, index): index an int64 tensor of 1-based rows */
 static int l_take(lua_State *L) {
-  mg_frame *f = check_frame(L, 1);
+  mg_frame *f = mgL_check_frame(L, 1);
   mg_tensor *index = mgL_check_index(L, 2, "take", mg_frame_nrows(f));
   mg_tensor *flat = mg_contiguous(index);
   mg_release(index);
   if (!flat) return mgL_error(L);
   mg_frame *out = mg_frame_take(f, mg_numel(flat), mg_data(flat));
   mg_release(flat);
-  return push_frame(L, out, true);
+  return mgL_push_frame(L, out, true);
 }
 
 /* slice(f, start, length): start 1-based */
 static int l_slice(lua_State *L) {
-  mg_frame *f = check_frame(L, 1);
-  return push_frame(L, mg_frame_slice(f, luaL_checkinteger(L, 2) - 1, luaL_checkinteger(L, 3)), true);
+  mg_frame *f = mgL_check_frame(L, 1);
+  return mgL_push_frame(L, mg_frame_slice(f, luaL_checkinteger(L, 2) - 1, luaL_checkinteger(L, 3)), true);
 }
 
 static int l_filter(lua_State *L) {
-  return push_frame(L, mg_frame_filter(check_frame(L, 1), mgL_check(L, 2)), true);
+  return mgL_push_frame(L, mg_frame_filter(mgL_check_frame(L, 1), mgL_check(L, 2)), true);
 }
 
 /* column(f, col [, fill]) -> tensor */
 static int l_column(lua_State *L) {
-  mg_frame *f = check_frame(L, 1);
+  mg_frame *f = mgL_check_frame(L, 1);
   double fill = lua_isboolean(L, 3) ? lua_toboolean(L, 3) : luaL_optnumber(L, 3, 0);
   return mgL_push(L, mg_frame_column(f, (int)luaL_checkinteger(L, 2) - 1,
                                      lua_isnoneornil(L, 3) ? NULL : &fill));
@@ -261,7 +257,7 @@ static int l_column(lua_State *L) {
 /* to_tensor(f, cols, dtype) -> tensor */
 static int l_to_tensor(lua_State *L) {
   lua_settop(L, 3); /* the checks below push temporaries */
-  mg_frame *f = check_frame(L, 1);
+  mg_frame *f = mgL_check_frame(L, 1);
   int n;
   int *cols = check_cols(L, 2, f, &n);
   mg_dtype dtype;
@@ -272,16 +268,16 @@ static int l_to_tensor(lua_State *L) {
 /* dropna(f, cols, all) */
 static int l_dropna(lua_State *L) {
   lua_settop(L, 3); /* the checks below push temporaries */
-  mg_frame *f = check_frame(L, 1);
+  mg_frame *f = mgL_check_frame(L, 1);
   int n;
   int *cols = check_cols(L, 2, f, &n);
-  return push_frame(L, mg_frame_dropna(f, n, cols, lua_toboolean(L, 3)), true);
+  return mgL_push_frame(L, mg_frame_dropna(f, n, cols, lua_toboolean(L, 3)), true);
 }
 
 /* fillna_(f, col, how [, value]): how 'value', 'ffill', 'mean' or 'median'; in place */
 static int l_fillna_(lua_State *L) {
   static const char *const hows[] = {"value", "ffill", "mean", "median", NULL};
-  mg_frame *f = check_frame(L, 1);
+  mg_frame *f = mgL_check_frame(L, 1);
   int col = (int)luaL_checkinteger(L, 2) - 1;
   mg_fill how = (mg_fill)luaL_checkoption(L, 3, NULL, hows);
   mg_cell value = {.valid = true};
@@ -302,16 +298,16 @@ static int l_fillna_(lua_State *L) {
 /* drop_duplicates(f, cols, keep_last) */
 static int l_drop_duplicates(lua_State *L) {
   lua_settop(L, 3); /* the checks below push temporaries */
-  mg_frame *f = check_frame(L, 1);
+  mg_frame *f = mgL_check_frame(L, 1);
   int n;
   int *cols = check_cols(L, 2, f, &n);
-  return push_frame(L, mg_frame_drop_duplicates(f, n, cols, lua_toboolean(L, 3)), true);
+  return mgL_push_frame(L, mg_frame_drop_duplicates(f, n, cols, lua_toboolean(L, 3)), true);
 }
 
 /* sort(f, cols, descending): descending a list of booleans, one per column */
 static int l_sort(lua_State *L) {
   lua_settop(L, 3); /* the checks below push temporaries */
-  mg_frame *f = check_frame(L, 1);
+  mg_frame *f = mgL_check_frame(L, 1);
   int n;
   int *cols = check_cols(L, 2, f, &n);
   bool *desc = lua_newuserdatauv(L, (size_t)n + 1, 0);
@@ -320,13 +316,13 @@ static int l_sort(lua_State *L) {
     desc[k] = lua_toboolean(L, -1);
     lua_pop(L, 1);
   }
-  return push_frame(L, mg_frame_sort(f, n, cols, desc), true);
+  return mgL_push_frame(L, mg_frame_sort(f, n, cols, desc), true);
 }
 
 /* groupby(f, keys, aggs, sort, keep_na): aggs a list of {col, aggregation, name} */
 static int l_groupby(lua_State *L) {
   lua_settop(L, 5); /* the checks below push temporaries */
-  mg_frame *f = check_frame(L, 1);
+  mg_frame *f = mgL_check_frame(L, 1);
   int nkeys;
   int *keys = check_cols(L, 2, f, &nkeys);
   luaL_checktype(L, 3, LUA_TTABLE);
@@ -342,20 +338,20 @@ static int l_groupby(lua_State *L) {
     aggs[a].name = luaL_checkstring(L, -1); /* kept alive by the table at 3 */
     lua_pop(L, 4);
   }
-  return push_frame(L, mg_frame_groupby(f, nkeys, keys, naggs, aggs, lua_toboolean(L, 4),
+  return mgL_push_frame(L, mg_frame_groupby(f, nkeys, keys, naggs, aggs, lua_toboolean(L, 4),
                                         lua_toboolean(L, 5)), true);
 }
 
 /* join(left, right, left_keys, right_keys, how, suffix_left, suffix_right) */
 static int l_join(lua_State *L) {
   lua_settop(L, 7); /* the checks below push temporaries */
-  mg_frame *left = check_frame(L, 1), *right = check_frame(L, 2);
+  mg_frame *left = mgL_check_frame(L, 1), *right = mgL_check_frame(L, 2);
   int nl, nr;
   int *lk = check_cols(L, 3, left, &nl), *rk = check_cols(L, 4, right, &nr);
   if (nl != nr) return luaL_error(L, "join: %d left keys but %d right keys", nl, nr);
   mg_join how = strcmp(luaL_checkstring(L, 5), "left") == 0 ? MG_JOIN_LEFT : MG_JOIN_INNER;
   const char *suffixes[2] = {luaL_checkstring(L, 6), luaL_checkstring(L, 7)};
-  return push_frame(L, mg_frame_join(left, right, nl, lk, rk, how, suffixes), true);
+  return mgL_push_frame(L, mg_frame_join(left, right, nl, lk, rk, how, suffixes), true);
 }
 
 /* The strings of the list at index idx (NULL when nil): pointers into Lua strings, which
@@ -402,7 +398,7 @@ static int l_read_csv(lua_State *L) {
     if (mg_coltype_from_name(types[k], &schema_types[k])) return mgL_error(L);
   o.schema_types = schema_types;
   mg_csv_report report;
-  push_frame(L, mg_read_csv(path, &o, &report), true);
+  mgL_push_frame(L, mg_read_csv(path, &o, &report), true);
   lua_pushinteger(L, report.skipped);
   if (report.skipped) lua_pushstring(L, report.first_bad);
   else lua_pushnil(L);
@@ -411,7 +407,7 @@ static int l_read_csv(lua_State *L) {
 
 /* write_csv(f, path, delimiter) */
 static int l_write_csv(lua_State *L) {
-  mg_frame *f = check_frame(L, 1);
+  mg_frame *f = mgL_check_frame(L, 1);
   if (mg_write_csv(f, luaL_checkstring(L, 2), *luaL_checkstring(L, 3))) return mgL_error(L);
   return 0;
 }
@@ -435,13 +431,13 @@ static int l_read_sql(lua_State *L) {
     else if (type == MG_COL_STRING) params[k].s = lua_tolstring(L, -1, &params[k].len);
     lua_pop(L, 1);
   }
-  return push_frame(L, mg_read_sql(path, query, n, params), true);
+  return mgL_push_frame(L, mg_read_sql(path, query, n, params), true);
 }
 
 /* to_sql(f, path, table, if_exists) with if_exists 'fail', 'replace' or 'append' */
 static int l_to_sql(lua_State *L) {
   static const char *const modes[] = {"fail", "replace", "append", NULL};
-  mg_frame *f = check_frame(L, 1);
+  mg_frame *f = mgL_check_frame(L, 1);
   mg_if_exists how = (mg_if_exists)luaL_checkoption(L, 4, NULL, modes);
   if (mg_write_sql(f, luaL_checkstring(L, 2), luaL_checkstring(L, 3), how)) return mgL_error(L);
   return 0;

@@ -16,7 +16,8 @@ local mg = require 'moongrad'
 
 local help = {}
 local AREAS = {'tensor', 'autograd', 'nn', 'optim', 'data', 'datasets', 'frame', 'preprocessing',
-               'train', 'metrics', 'serialize', 'plot', 'viz', 'tools'}
+               'train', 'metrics', 'serialize', 'plot', 'features', 'cluster', 'privacy', 'viz',
+               'tools'}
 
 -- The value a documented name stands for (nil for fields such as mg.Tensor.shape).
 local function resolve(name, root)

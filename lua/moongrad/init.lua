@@ -77,7 +77,9 @@ mg.config = core.config
 local submodules = {nn = 'moongrad.nn', optim = 'moongrad.optim', data = 'moongrad.data',
                     viz = 'moongrad.viz', help = 'moongrad.help',
                     preprocessing = 'moongrad.preprocessing', train = 'moongrad.train',
-                    metrics = 'moongrad.metrics', plot = 'moongrad.plot'}
+                    metrics = 'moongrad.metrics', plot = 'moongrad.plot',
+                    features = 'moongrad.features', cluster = 'moongrad.cluster',
+                    privacy = 'moongrad.privacy'}
 setmetatable(mg, {__index = function(t, key)
   local name = submodules[key]
   if not name then return nil end

@@ -325,6 +325,20 @@ row(w, {'tabular_bce, test accuracy', fmt(get('mg_tabular', 'test_accuracy'), '%
 print('  csv_read ' .. verdict(ratio(cr, pcr), '<=', 1 / 3) .. '; tabular_bce ' .. verdict(ratio(tb, ptb), '<=', 0.5))
 print()
 
+-- ---- profiles -------------------------------------------------------------------------------
+print('profiles: profile_agg (s, excluding the read) and kmeans (s for 25 Lloyd iterations)')
+w = {30, 10, 10, 10}
+row(w, {'', 'moongrad', 'reference', 'ratio'})
+local pa, ppa = get('mg_profile_agg', 'value'), get('pandas_profile_agg', 'value')
+row(w, {'profile_agg vs pandas', fmt(pa, '%.3f'), fmt(ppa, '%.3f'), fmt(ratio(pa, ppa), '%.3f')})
+local km, skm = get('mg_kmeans', 'value'), get('sklearn_kmeans', 'value')
+row(w, {'kmeans vs scikit-learn', fmt(km, '%.3f'), fmt(skm, '%.3f'), fmt(ratio(km, skm), '%.3f')})
+row(w, {'kmeans, peak RSS MiB', fmt(rss('mg_kmeans') and rss('mg_kmeans') / 1024, '%.0f'),
+        fmt(rss('sklearn_kmeans') and rss('sklearn_kmeans') / 1024, '%.0f'), fmt(ratio(rss('mg_kmeans'), rss('sklearn_kmeans')), '%.3f')})
+print('  profile_agg ' .. verdict(ratio(pa, ppa), '<=', 0.25) .. '; kmeans ' .. verdict(ratio(km, skm), '<=', 0.8)
+      .. ' (inertia: the data differ, moongrad\'s generator vs numpy\'s)')
+print()
+
 -- ---- peak memory ----------------------------------------------------------------------------
 print('peak memory (max RSS, MiB)')
 local mem = {
@@ -347,7 +361,8 @@ local headline = {mg_gemm = {'by_size', '1024'}, torch_gemm = {'by_size', '1024'
                   mg_small_ops = {'value'}, torch_small_ops = {'value'}, mg_mlp = {'value'},
                   torch_mlp = {'value'}, torch_mlp_skx = {'value'}, mg_startup = {'value'},
                   torch_startup = {'value'}, mg_csv_read = {'value'}, pandas_csv_read = {'value'},
-                  mg_tabular = {'value'}, torch_tabular = {'value'}}
+                  mg_tabular = {'value'}, torch_tabular = {'value'}, mg_profile_agg = {'value'},
+                  pandas_profile_agg = {'value'}, mg_kmeans = {'value'}, sklearn_kmeans = {'value'}}
 for _, c in ipairs(cores) do headline['blas_' .. c] = {'by_size', '1024'} end
 local spread = {}
 for name, path in pairs(headline) do
@@ -376,7 +391,9 @@ local labels = {mg_gemm = 'moongrad gemm', mg_ew2 = 'moongrad elementwise (2 thr
                 torch_mlp = 'PyTorch mlp_mnist', torch_mlp_skx = 'PyTorch mlp_mnist SkylakeX',
                 mg_startup = 'moongrad startup', torch_startup = 'PyTorch startup',
                 mg_csv_read = 'moongrad csv_read', pandas_csv_read = 'pandas csv_read',
-                mg_tabular = 'moongrad tabular_bce', torch_tabular = 'PyTorch tabular_bce'}
+                mg_tabular = 'moongrad tabular_bce', torch_tabular = 'PyTorch tabular_bce',
+                mg_profile_agg = 'moongrad profile_agg', pandas_profile_agg = 'pandas profile_agg',
+                mg_kmeans = 'moongrad kmeans', sklearn_kmeans = 'scikit-learn kmeans'}
 for _, c in ipairs(cores) do labels['blas_' .. c] = 'OpenBLAS direct (' .. c .. ')' end
 local names = {}
 for name in pairs(labels) do names[#names + 1] = name end

@@ -1,0 +1,291 @@
+-- mg.features: Profile:compute on a small fixed event log. The expected values were recorded
+-- from pandas 1.5.3 (numpy 1.24) with the script below, whose profile() is the definition
+-- the module follows: rows with a missing key dropped, events strictly before each user's
+-- cutoff, windows of age <= window days, weights 2^(-age / half_life).
+--
+--   import pandas as pd, numpy as np
+--   D = 86400
+--   ev = pd.DataFrame({
+--       'user':   [1, 1, 1, 1, 1, 2, 2, 2, 3, None],
+--       'ts':     [0, 2*D, 5*D, 9*D, 10*D, 1*D, 3*D, 10*D, 4*D, 6*D],
+--       'event':  ['view', 'click', 'purchase', 'purchase', 'view', 'view', 'purchase', 'cart', 'view', 'view'],
+--       'amount': [0, 0, 20, np.nan, 0, 0, 50, 0, 0, 5],
+--       'item':   [10, 11, 10, 12, 10, 10, 13, 13, 14, 99]})
+--   def profile(ev, cutoff):  # cutoff: a Series indexed by user
+--       d = ev.dropna(subset=['user']).copy()
+--       d['user'] = d['user'].astype('int64')
+--       d = d[d['user'].isin(cutoff.index)]
+--       d['cut'] = d['user'].map(cutoff)
+--       d = d[d['ts'] < d['cut']]
+--       age = (d['cut'] - d['ts']) / D
+--       d['w'] = np.exp2(-age / 7)
+--       d['wa'] = d['w'] * d['amount']
+--       g = d.groupby('user')
+--       f = pd.DataFrame({'n_events': g.size(), 'amount_sum': g['amount'].sum(),
+--           'amount_mean': g['amount'].mean(), 'amount_std': g['amount'].std(),
+--           'amount_min': g['amount'].min(), 'amount_max': g['amount'].max(),
+--           'item_nunique': g['item'].nunique(), 'first_time': g['ts'].min(),
+--           'last_time': g['ts'].max(), 'decayed': g['w'].sum(), 'decayed_amount': g['wa'].sum()})
+--       f['recency_days'] = (g['cut'].first() - f['last_time']) / D
+--       f['tenure_days'] = (g['cut'].first() - f['first_time']) / D
+--       w = d[age <= 7].groupby('user')
+--       f['n_events_7d'] = w.size().reindex(f.index, fill_value=0)
+--       f['amount_sum_7d'] = w['amount'].sum().reindex(f.index, fill_value=0)
+--       f = f.join(d.pivot_table(index='user', columns='event', values='ts', aggfunc='count', fill_value=0))
+--       print(d['event'].value_counts()); print(f.T)
+--   profile(ev, pd.Series(10*D + 1, index=[1, 2, 3]))          # no as_of: max ts + 1
+--   profile(ev, pd.Series(5*D, index=[1, 2, 3]))               # as_of = 5 days
+--   profile(ev, pd.Series([9*D, 10*D, 5*D], index=[1, 2, 4]))  # per-user cutoffs
+local mg = require 'moongrad'
+local h = require 'tests.lua.helpers'
+local Frame, NA = mg.data.Frame, mg.data.NA
+local Profile = mg.features.Profile
+
+local NAN = 0 / 0
+local D = 86400
+local SPEC = 'features_spec.lua:' -- errors point at the caller's line in this file
+
+local function err(f) return h.error_in(SPEC, f) end
+
+-- The log above, with a column (device) that no profile declares.
+local function events()
+  return Frame({
+    user = {1, 1, 1, 1, 1, 2, 2, 2, 3, NA, n = 10},
+    ts = {0, 2 * D, 5 * D, 9 * D, 10 * D, 1 * D, 3 * D, 10 * D, 4 * D, 6 * D},
+    event = {'view', 'click', 'purchase', 'purchase', 'view', 'view', 'purchase', 'cart', 'view', 'view'},
+    amount = {0, 0, 20, NAN, 0, 0, 50, 0, 0, 5},
+    item = {10, 11, 10, 12, 10, 10, 13, 13, 14, 99},
+    device = {'ios', 'ios', 'web', 'web', 'ios', 'web', 'web', 'web', 'ios', 'ios'}},
+    {columns = {'user', 'ts', 'event', 'amount', 'item', 'device'}})
+end
+
+local ALL = {
+  {'count'}, {'sum', 'amount'}, {'mean', 'amount'}, {'std', 'amount'}, {'min', 'amount'},
+  {'max', 'amount'}, {'nunique', 'item'}, {'first_time'}, {'last_time'}, {'recency'}, {'tenure'},
+  {'count', window = 7}, {'sum', 'amount', window = 7},
+  {'decayed_count', half_life = 7}, {'decayed_sum', 'amount', half_life = 7},
+  {'count', by = 'event', values = {'view', 'purchase', 'click', 'cart'}}}
+local NAMES = {'user', 'n_events', 'amount_sum', 'amount_mean', 'amount_std', 'amount_min', 'amount_max',
+               'item_nunique', 'first_time', 'last_time', 'recency_days', 'tenure_days', 'n_events_7d',
+               'amount_sum_7d', 'decayed_count_hl7', 'amount_decayed_sum_hl7', 'count_event_view',
+               'count_event_purchase', 'count_event_click', 'count_event_cart'}
+
+local function profile(features) return Profile{key = 'user', time = 'ts', features = features or ALL} end
+
+describe('Profile:compute', function()
+  it('without as_of uses every event (cutoff: max ts + 1 s), as pandas', function()
+    local df = profile():compute(events())
+    assert.are.same(NAMES, df.columns)
+    h.check_column(df, 'user', 'int64', {1, 2, 3})
+    h.check_column(df, 'n_events', 'int64', {5, 3, 1})
+    h.check_column(df, 'amount_sum', 'float64', {20.0, 50.0, 0.0})
+    h.check_column(df, 'amount_mean', 'float64', {5.0, 16.66666666666666785, 0.0})
+    h.check_column(df, 'amount_std', 'float64', {10.0, 28.86751345948128744, NA}) -- one event: ddof 1
+    h.check_column(df, 'amount_min', 'float64', {0.0, 0.0, 0.0})
+    h.check_column(df, 'amount_max', 'float64', {20.0, 50.0, 0.0})
+    h.check_column(df, 'item_nunique', 'int64', {3, 2, 1})
+    h.check_column(df, 'first_time', 'int64', {0, 86400, 345600})
+    h.check_column(df, 'last_time', 'int64', {864000, 864000, 345600})
+    h.check_column(df, 'recency_days', 'float64', {0.00001157407407407, 0.00001157407407407, 6.00001157407407426})
+    h.check_column(df, 'tenure_days', 'float64', {10.00001157407407426, 9.00001157407407426, 6.00001157407407426})
+    h.check_column(df, 'n_events_7d', 'int64', {3, 1, 1})
+    h.check_column(df, 'amount_sum_7d', 'float64', {20.0, 0.0, 0.0})
+    h.check_column(df, 'decayed_count_hl7', 'float64', {3.33958706835725661, 1.91016548880642878, 0.55204412415164250})
+    h.check_column(df, 'amount_decayed_sum_hl7', 'float64', {12.19012257122145115, 24.99997134809923338, 0.0})
+    h.check_column(df, 'count_event_view', 'int64', {2, 1, 1})
+    h.check_column(df, 'count_event_purchase', 'int64', {2, 1, 0})
+    h.check_column(df, 'count_event_click', 'int64', {1, 0, 0})
+    h.check_column(df, 'count_event_cart', 'int64', {0, 1, 0})
+  end)
+
+  it('with one as_of for all leaves out the events at and after it', function()
+    local df = profile():compute(events(), {as_of = 5 * D})
+    h.check_column(df, 'user', 'int64', {1, 2, 3})
+    h.check_column(df, 'n_events', 'int64', {2, 2, 1}) -- user 1's purchase at exactly 5 days is out
+    h.check_column(df, 'amount_sum', 'float64', {0.0, 50.0, 0.0})
+    h.check_column(df, 'amount_std', 'float64', {0.0, 35.35533905932737753, NA})
+    h.check_column(df, 'item_nunique', 'int64', {2, 2, 1})
+    h.check_column(df, 'last_time', 'int64', {172800, 259200, 345600})
+    h.check_column(df, 'recency_days', 'float64', {3.0, 2.0, 1.0})
+    h.check_column(df, 'tenure_days', 'float64', {5.0, 4.0, 1.0})
+    h.check_column(df, 'n_events_7d', 'int64', {2, 2, 1})
+    h.check_column(df, 'amount_sum_7d', 'float64', {0.0, 50.0, 0.0})
+    h.check_column(df, 'decayed_count_hl7', 'float64', {1.3525039716707119, 1.49328545232381593, 0.9057236642639066})
+    h.check_column(df, 'amount_decayed_sum_hl7', 'float64', {0.0, 41.01676780038189918, 0.0})
+    h.check_column(df, 'count_event_purchase', 'int64', {0, 1, 0})
+  end)
+
+  it('with per-user cutoffs keeps the users of as_of with events before theirs', function()
+    -- user 3 is not in as_of (dropped); user 4 has no event before its cutoff (no row)
+    local as_of = Frame{user = {1, 2, 4}, cutoff = {9 * D, 10 * D, 5 * D}}
+    local df = profile():compute(events(), {as_of = as_of})
+    h.check_column(df, 'user', 'int64', {1, 2})
+    -- user 1's purchase at exactly 9 days and user 2's cart at exactly 10 days are out
+    h.check_column(df, 'n_events', 'int64', {3, 2})
+    h.check_column(df, 'amount_mean', 'float64', {6.66666666666666696, 25.0})
+    h.check_column(df, 'amount_std', 'float64', {11.54700538379251462, 35.35533905932737753})
+    h.check_column(df, 'last_time', 'int64', {432000, 259200})
+    h.check_column(df, 'recency_days', 'float64', {4.0, 7.0})
+    h.check_column(df, 'tenure_days', 'float64', {9.0, 9.0})
+    h.check_column(df, 'n_events_7d', 'int64', {2, 1})
+    h.check_column(df, 'amount_sum_7d', 'float64', {20.0, 50.0})
+    h.check_column(df, 'decayed_count_hl7', 'float64', {1.58311777431999712, 0.91016767800381893})
+    h.check_column(df, 'amount_decayed_sum_hl7', 'float64', {13.45900192632356251, 25.0})
+    h.check_column(df, 'count_event_purchase', 'int64', {1, 1})
+    h.check_column(df, 'count_event_cart', 'int64', {0, 0})
+  end)
+
+  it('does not change when events at or after the cutoffs change (no leakage)', function()
+    local as_of = Frame{user = {1, 2}, when = {5 * D, 3 * D}}
+    local base = profile():compute(events(), {as_of = as_of, cutoff = 'when'})
+    local late = Frame({user = {1, 2, 1}, ts = {5 * D, 3 * D, 20 * D}, event = {'cart', 'cart', 'view'},
+                        amount = {1e6, 1e6, 1e6}, item = {77, 78, 79}},
+                       {columns = {'user', 'ts', 'event', 'amount', 'item'}})
+    local log = events():select{'user', 'ts', 'event', 'amount', 'item'}
+    -- the log plus the late events, as one frame built from the values of both
+    local cols = {}
+    for _, c in ipairs(log.columns) do
+      local v, w = log:values(c), late:values(c)
+      for i = 1, w.n do v[v.n + i] = w[i] end
+      v.n = v.n + w.n
+      cols[c] = v
+    end
+    local after = profile():compute(Frame(cols, {columns = log.columns}), {as_of = as_of, cutoff = 'when'})
+    assert.are.same(base.columns, after.columns)
+    for _, c in ipairs(base.columns) do assert.are.same(base:values(c), after:values(c), c) end
+  end)
+
+  it('reads only the declared columns: others may be absent', function()
+    local p = profile{{'count'}, {'sum', 'amount'}}
+    assert.are.same({'user', 'ts', 'amount'}, p:columns())
+    local df = p:compute(events():select{'user', 'ts', 'amount'})
+    h.check_column(df, 'amount_sum', 'float64', {20.0, 50.0, 0.0})
+    assert.are.same({'user', 'n_events', 'amount_sum'}, df.columns) -- no device, event or item
+  end)
+
+  it('counts the top values by frequency, ties in value order, and takes names', function()
+    local p = profile{{'count', by = 'event', top = 2}, {'count', name = 'events'},
+                      {'sum', 'amount', window = 7, name = 'spend_week'},
+                      {'count', by = 'event', values = {'view'}, window = 7, name = 'views'}}
+    local df = p:compute(events())
+    -- value counts before the default cutoff: view 4, purchase 3, click 1, cart 1
+    assert.are.same({'user', 'count_event_view', 'count_event_purchase', 'events', 'spend_week', 'views_view_7d'},
+                    df.columns)
+    h.check_column(df, 'count_event_purchase', 'int64', {2, 1, 0})
+    h.check_column(df, 'events', 'int64', {5, 3, 1})
+    h.check_column(df, 'spend_week', 'float64', {20.0, 0.0, 0.0})
+    -- within 7 days of 10 days + 1 s: user 1's view at 10 days, user 3's at 4 days; user 2's at 1 day is out
+    h.check_column(df, 'views_view_7d', 'int64', {1, 0, 1})
+    -- counts by an int64 column, worked out by hand from the log
+    local items = profile{{'count', by = 'item', values = {10, 13}}}:compute(events())
+    h.check_column(items, 'count_item_10', 'int64', {3, 1, 0})
+    h.check_column(items, 'count_item_13', 'int64', {0, 2, 0})
+    -- before 5 days: view 3, then click and purchase 1 each: click comes first
+    local top = profile{{'count', by = 'event', top = 2}}:compute(events(), {as_of = 5 * D})
+    assert.are.same({'user', 'count_event_view', 'count_event_click'}, top.columns)
+  end)
+
+  it('gives users without events in a window 0 counts and a missing mean (worked out by hand)', function()
+    -- the day before 10 days + 1 s holds only the events at 10 days: user 1's view and
+    -- user 2's cart, both of amount 0; user 1's NaN at 9 days is 1 day + 1 s old
+    local df = profile{{'count', window = 1}, {'mean', 'amount', window = 1}, {'nunique', 'item', window = 1},
+                       {'count', by = 'event', values = {'view'}, window = 1}}:compute(events())
+    h.check_column(df, 'user', 'int64', {1, 2, 3})
+    h.check_column(df, 'n_events_1d', 'int64', {1, 1, 0})
+    h.check_column(df, 'amount_mean_1d', 'float64', {0.0, 0.0, NA})
+    h.check_column(df, 'item_nunique_1d', 'int64', {1, 1, 0})
+    h.check_column(df, 'count_event_view_1d', 'int64', {1, 0, 0})
+  end)
+
+  it('drops rows with a missing key or time, and skips missing amounts (worked out by hand)', function()
+    local ev = Frame({u = {1, 1, 1, NA, n = 4}, t = {10, NA, 30, 40, n = 4}, x = {2, 100, NAN, 7}},
+                     {columns = {'u', 't', 'x'}})
+    local df = Profile{key = 'u', time = 't', features = {{'count'}, {'sum', 'x'}, {'mean', 'x'}, {'recency'}}}
+               :compute(ev)
+    h.check_column(df, 'u', 'int64', {1})
+    h.check_column(df, 'n_events', 'int64', {2})      -- the row without a time is out
+    h.check_column(df, 'x_sum', 'float64', {2.0})     -- NaN skipped; 100 had no time, 7 no key
+    h.check_column(df, 'x_mean', 'float64', {2.0})
+    -- the default cutoff is 31, from the rows kept: the keyless row's 40 does not count
+    h.check_column(df, 'recency_days', 'float64', {1 / D})
+  end)
+
+  it('takes string keys and float64 seconds', function()
+    local ev = Frame({u = {'b', 'a', 'b'}, t = {1.5, 2.25, 3.0}}, {columns = {'u', 't'}})
+    local df = Profile{key = 'u', time = 't', features = {{'count'}, {'last_time'}, {'recency'}}}:compute(ev)
+    h.check_column(df, 'u', 'string', {'a', 'b'})
+    h.check_column(df, 'last_time', 'float64', {2.25, 3.0})
+    h.check_column(df, 'recency_days', 'float64', {1.75 / D, 1.0 / D}) -- cutoff 4.0: max + 1
+  end)
+
+  it('gives no rows for an empty log, with the columns of the features', function()
+    local df = profile():compute(events():head(0))
+    assert.are.equal(0, #df)
+    assert.are.same({'user', 'n_events', 'amount_sum', 'amount_mean', 'amount_std', 'amount_min', 'amount_max',
+                     'item_nunique', 'first_time', 'last_time', 'recency_days', 'tenure_days', 'n_events_7d',
+                     'amount_sum_7d', 'decayed_count_hl7', 'amount_decayed_sum_hl7', 'count_event_view',
+                     'count_event_purchase', 'count_event_click', 'count_event_cart'}, df.columns)
+    assert.are.equal(0, #profile():compute(events(), {as_of = -1}))
+    local top = profile{{'count'}, {'count', by = 'event', top = 2}}:compute(events(), {as_of = -1})
+    assert.are.same({'user', 'n_events'}, top.columns) -- no events: no top values
+  end)
+end)
+
+describe('Profile bad input', function()
+  it('rejects bad specs at the caller line', function()
+    assert.matches('Profile: feature 1: unknown kind "median"', err(function() profile{{'median', 'amount'}} end), 1, true)
+    assert.matches('Profile: key must be a column name', err(function() Profile{time = 'ts', features = {{'count'}}} end), 1, true)
+    assert.matches('Profile: features must be a non-empty list',
+                   err(function() Profile{key = 'user', time = 'ts', features = {}} end), 1, true)
+    assert.matches('Profile: unknown option "feature"', err(function() Profile{key = 'u', time = 't', feature = {}} end), 1, true)
+    assert.matches("feature 1 ('sum'): expected a column name", err(function() profile{{'sum'}} end), 1, true)
+    assert.matches('feature 2 (\'count\'): unknown entry "windows"', err(function() profile{{'count'}, {'count', windows = 7}} end), 1, true)
+    assert.matches('window must be a number of days > 0, got 0', err(function() profile{{'count', window = 0}} end), 1, true)
+    assert.matches("('first_time'): takes no window", err(function() profile{{'first_time', window = 7}} end), 1, true)
+    assert.matches('half_life must be a number of days > 0, got nil', err(function() profile{{'decayed_count'}} end), 1, true)
+    assert.matches("('count'): takes no half_life", err(function() profile{{'count', half_life = 7}} end), 1, true)
+    assert.matches("('sum'): takes no option by", err(function() profile{{'sum', 'amount', by = 'event', top = 1}} end), 1, true)
+    assert.matches('with by, give either values or top', err(function() profile{{'count', by = 'event'}} end), 1, true)
+    assert.matches('top must be an integer >= 1, got 0', err(function() profile{{'count', by = 'event', top = 0}} end), 1, true)
+    assert.matches('values and top need option by', err(function() profile{{'count', top = 2}} end), 1, true)
+  end)
+
+  it('rejects events that do not fit the profile', function()
+    assert.matches("compute: the events have no column 'amount'",
+                   err(function() profile():compute(events():drop{'amount'}) end), 1, true)
+    assert.matches("compute: time column 'ts' must hold numeric seconds (int64 or float64), got string",
+                   err(function() profile{{'count'}}:compute(events():rename{ts = 'x', device = 'ts'}) end), 1, true)
+    assert.matches("compute: feature 'sum' needs a numeric column, but 'event' is string",
+                   err(function() profile{{'sum', 'event'}}:compute(events()) end), 1, true)
+    assert.matches("compute: option by needs a string or int64 column, but 'amount' is float64",
+                   err(function() profile{{'count', by = 'amount', top = 1}}:compute(events()) end), 1, true)
+    assert.matches("compute: column 'event' is string, but values holds 1",
+                   err(function() profile{{'count', by = 'event', values = {1}}}:compute(events()) end), 1, true)
+    assert.matches("compute: column 'item' is int64, but values holds \"10\"",
+                   err(function() profile{{'count', by = 'item', values = {'10'}}}:compute(events()) end), 1, true)
+    assert.matches('compute: expected a Frame of events, got', err(function() profile():compute({}) end), 1, true)
+    assert.matches('compute: unknown option "asof"', err(function() profile():compute(events(), {asof = 1}) end), 1, true)
+    assert.matches("compute: two features are named 'n_events'",
+                   err(function() profile{{'count'}, {'count', window = 7, name = 'n_events'}}:compute(events()) end), 1, true)
+    assert.matches("compute: features 'n_events' and 'again' compute the same thing",
+                   err(function() profile{{'count'}, {'count', name = 'again'}}:compute(events()) end), 1, true)
+  end)
+
+  it('rejects bad cutoffs', function()
+    local p = profile{{'count'}}
+    assert.matches('compute: as_of must be a number of seconds, got NaN',
+                   err(function() p:compute(events(), {as_of = NAN}) end), 1, true)
+    assert.matches('compute: as_of must be a number of seconds or a Frame {user, cutoff}',
+                   err(function() p:compute(events(), {as_of = '2024-01-01'}) end), 1, true)
+    assert.matches("compute: as_of has no column 'cutoff'",
+                   err(function() p:compute(events(), {as_of = Frame{user = {1}, ts = {5}}}) end), 1, true)
+    assert.matches("compute: as_of's column 'cutoff' must hold numeric seconds",
+                   err(function() p:compute(events(), {as_of = Frame{user = {1}, cutoff = {'soon'}}}) end), 1, true)
+    assert.matches("compute: as_of's column 'cutoff' has missing cutoffs",
+                   err(function() p:compute(events(), {as_of = Frame{user = {1, 2}, cutoff = {5, NA}}}) end), 1, true)
+    assert.matches("compute: as_of's column 'user' is string, but the events' is int64",
+                   err(function() p:compute(events(), {as_of = Frame{user = {'1'}, cutoff = {5}}}) end), 1, true)
+    assert.matches("compute: as_of has a user ('user') more than once",
+                   err(function() p:compute(events(), {as_of = Frame{user = {1, 1}, cutoff = {5, 6}}}) end), 1, true)
+  end)
+end)
