@@ -4,6 +4,8 @@
 --     {'count'}, {'sum', 'amount'}, {'count', by = 'event', top = 3}, {'recency'},
 --     {'count', window = 7}, {'decayed_count', half_life = 7}}}
 --   local users = p:compute(events, {as_of = labels})   -- labels: user_id, cutoff
+--   local state = p:fit(events, {as_of = t})             -- or, kept up to date:
+--   state = state:update(new_events, {as_of = t2}); state:features(); state:save_sql(db, 'users')
 --
 -- Everything is a composition of Frame operations (groupby, join, filter; core/frame.c) and
 -- tensor arithmetic, so no Lua code runs per event: Lua loops only over the features.
@@ -22,7 +24,9 @@ local DAY = 86400 -- seconds; windows, half-lives, recency and tenure are in day
 -- (column), one that must be numeric (numeric); what a user without events in its window
 -- gets (zero: 0, else missing); the options it takes besides name (window, by, decay: a
 -- half_life); whether it aggregates the time column (of_time), turned into days to the
--- cutoff (days).
+-- cutoff (days); whether it needs each user's count per value (per_value: mode, entropy);
+-- whether it takes an amount column (rfm). mode, entropy and rfm are not one aggregation:
+-- compute adds them after the groupbys.
 local KINDS = {
   count = {agg = 'count', zero = true, window = true, by = true},
   sum = {agg = 'sum', column = true, numeric = true, zero = true, window = true},
@@ -37,10 +41,15 @@ local KINDS = {
   tenure = {agg = 'min', of_time = true, days = true},
   decayed_count = {agg = 'sum', decay = true},
   decayed_sum = {agg = 'sum', column = true, numeric = true, decay = true},
+  share = {agg = 'mean', window = true, by = true},
+  mode = {column = true, per_value = true},
+  entropy = {column = true, per_value = true},
+  rfm = {amount = true},
 }
 local KIND_LIST = 'count, sum, mean, std, min, max, nunique, first_time, last_time, recency, '
-                  .. 'tenure, decayed_count, decayed_sum'
-local OPTIONS = {name = true, window = true, by = true, values = true, top = true, half_life = true}
+                  .. 'tenure, decayed_count, decayed_sum, share, mode, entropy, rfm'
+local OPTIONS = {name = true, window = true, by = true, values = true, top = true, half_life = true,
+                 amount = true}
 
 -- Internal column names: the cutoffs, decay weights, flags of counted values and windowed
 -- results live beside the events' columns while computing; the prefix (a control
@@ -67,7 +76,7 @@ local function parse_feature(f, k)
     end
   end
   local out = {kind = kind, info = info, name = f.name, window = f.window, half_life = f.half_life,
-               by = f.by, values = f.values, top = f.top, column = f[2]}
+               by = f.by, values = f.values, top = f.top, column = f[2], amount = f.amount}
   if info.column and type(out.column) ~= 'string' then
     fail("%s ('%s'): expected a column name as its second entry, got %s", where, kind, describe(out.column))
   end
@@ -81,6 +90,13 @@ local function parse_feature(f, k)
          or 'takes no half_life')
   end
   if out.by ~= nil and not info.by then fail("%s ('%s'): takes no option by", where, kind) end
+  if kind == 'share' and out.by == nil then fail("%s ('share'): needs option by (the column whose values it shares)", where) end
+  if (out.amount ~= nil) ~= (info.amount or false) then
+    fail("%s ('%s'): %s", where, kind, info.amount and ('option amount must be a column name, got nil') or 'takes no option amount')
+  end
+  if info.amount and type(out.amount) ~= 'string' then
+    fail("%s ('%s'): option amount must be a column name, got %s", where, kind, describe(out.amount))
+  end
   if (out.values ~= nil or out.top ~= nil) and out.by == nil then fail('%s: values and top need option by', where) end
   if out.by ~= nil then
     if type(out.by) ~= 'string' then fail('%s: by must be a column name, got %s', where, describe(out.by)) end
@@ -99,11 +115,13 @@ local function parse_feature(f, k)
   return out
 end
 
--- The default name of a feature (of one value of by for a count by).
+-- The default name of a feature (of one value of by for a count or share by, of one score
+-- r, f or m for rfm).
 local function default_name(f, value)
   local suffix = f.window and ('_' .. num(f.window) .. 'd') or ''
   local kind = f.kind
-  if f.by then return (f.name or ('count_' .. f.by)) .. '_' .. tostring(value) .. suffix end
+  if f.by then return (f.name or (kind .. '_' .. f.by)) .. '_' .. tostring(value) .. suffix end
+  if kind == 'rfm' then return (f.name or 'rfm') .. '_' .. value end
   if f.name then return f.name end
   if kind == 'count' then return 'n_events' .. suffix end
   if kind == 'recency' or kind == 'tenure' then return kind .. '_days' end
@@ -142,7 +160,7 @@ function Profile:columns()
   local function add(c) if c and not seen[c] then seen[c], cols[#cols + 1] = true, c end end
   add(self.key)
   add(self.time)
-  for _, f in ipairs(self.features) do add(f.column); add(f.by) end
+  for _, f in ipairs(self.features) do add(f.column); add(f.by); add(f.amount) end
   return cols
 end
 
@@ -224,14 +242,92 @@ local function add_inputs(self, ev, cutoff)
       for i, v in ipairs(values) do
         local flag = INTERNAL .. 'by' .. k .. '_' .. i
         ev = ev:with_column(flag, codes:eq(i))
-        inputs[k][i] = {flag, 'sum', default_name(f, v)}
+        inputs[k][i] = {flag, f.kind == 'share' and 'mean' or 'sum', default_name(f, v)}
       end
+    elseif f.info.per_value or f.info.amount then
+      inputs[k] = {} -- not one aggregation: added after the groupbys
     else
       local col = (f.info.of_time or not f.column) and time or f.column
       inputs[k] = {{col, f.info.agg, default_name(f)}}
     end
   end
   return ev, inputs, age
+end
+
+-- The declared columns of the events (data minimisation: the others may be absent), rows
+-- with a missing key or time dropped, after checking their types; what: the caller's name.
+local function checked_events(self, events, what)
+  local key, time = self.key, self.time
+  -- read only the declared columns (data minimisation); the others may be absent
+  local types = events:dtypes()
+  for _, c in ipairs(self:columns()) do
+    if not types[c] then
+      fail(what .. ": the events have no column '%s' (the profile reads %s; the events have %s)", c,
+           table.concat(self:columns(), ', '), #events.columns > 0 and table.concat(events.columns, ', ') or 'none')
+    end
+  end
+  if types[time] ~= 'int64' and types[time] ~= 'float64' then
+    fail(what .. ": time column '%s' must hold numeric seconds (int64 or float64), got %s", time, types[time])
+  end
+  for _, f in ipairs(self.features) do
+    local numeric = f.info.numeric and f.column or f.amount
+    if numeric and not NUMERIC[types[numeric]] then
+      fail(what .. ": feature '%s' needs a numeric column, but '%s' is %s", f.kind, numeric, types[numeric])
+    end
+    local by_type = types[f.by]
+    if f.by and by_type ~= 'string' and by_type ~= 'int64' then
+      fail(what .. ": option by needs a string or int64 column, but '%s' is %s", f.by, by_type)
+    end
+    for _, v in ipairs(f.values or {}) do
+      if (by_type == 'string') ~= (type(v) == 'string') then
+        fail(what .. ": column '%s' is %s, but values holds %s", f.by, by_type, describe(v))
+      end
+    end
+  end
+  return events:select(self:columns()):dropna{subset = {key, time}}
+end
+
+-- Scores 1..5 of v (a float64 tensor, one value per user in key order) by the quintile of
+-- its rank, as pandas' pd.qcut(v.rank(method='first'), 5, labels=False) + 1: equal values
+-- rank in key order. pandas refuses a single value: it gets the middle score, 3.
+local function quintiles(v)
+  local n = v.shape[1]
+  if n == 1 then return mg.tensor({3}, {dtype = 'int64'}) end
+  local order = mg.arange(1, n + 1)
+  local ranked = Frame({v = v, at = order}, {columns = {'v', 'at'}}):sort{'v', 'at'}:with_column('rank', order):sort{'at'}
+  return mg.clamp(mg.ceil((float_col(ranked, 'rank') - 1) * 5 / (n - 1)), 1):long()
+end
+
+-- users with the RFM scores as columns prefix1 (recency: 5 for the most recent), prefix2
+-- (frequency) and prefix3 (monetary), from one value of each per user, in key order.
+local function with_rfm(users, prefix, recency, frequency, monetary)
+  return users:with_column(prefix .. '1', -quintiles(recency) + 6):with_column(prefix .. '2', quintiles(frequency))
+              :with_column(prefix .. '3', quintiles(monetary))
+end
+
+-- The feature f that is not one aggregation (mode, entropy, rfm) of the events ev before
+-- the cutoffs: a frame {key, prefix1 [, prefix2, prefix3]}, one row per user that has one.
+local function extra_feature(self, f, prefix, ev, cutoff)
+  local key, time, col = self.key, self.time, f.column
+  if f.kind == 'rfm' then
+    local spec = {[time] = {'max', 'count'}, [f.amount] = 'sum'}
+    if not cutoff then spec[CUTOFF] = 'first' end
+    local g = ev:groupby(key):agg(spec)
+    local recency = -float_col(g, time .. '_max') + (cutoff or float_col(g, CUTOFF .. '_first'))
+    return with_rfm(g:select{key}, prefix, recency, float_col(g, time .. '_count'), float_col(g, f.amount .. '_sum'))
+  end
+  -- each user's count of each value (missing values left out: groupby drops them)
+  local n = INTERNAL .. 'n'
+  local counts = ev:groupby{key, col}:agg{[time] = 'count'}:rename{[time .. '_count'] = n}
+  if f.kind == 'mode' then -- the most frequent value, the smallest of equally frequent ones
+    return counts:sort({key, n, col}, {descending = {false, true, false}}):drop_duplicates{key}
+                 :select{key, col}:rename{[col] = prefix .. '1'}
+  end
+  -- entropy (natural log) of the user's shares of the values
+  counts = counts:join(counts:groupby(key):agg{[n] = 'sum'}, {on = key})
+  local share = float_col(counts, n) / float_col(counts, n .. '_sum')
+  local term = prefix .. '1'
+  return counts:with_column(term, -share * mg.log(share)):groupby(key):agg{[term] = 'sum'}:rename{[term .. '_sum'] = term}
 end
 
 -- p:compute(events [, {as_of = seconds | Frame, cutoff = 'cutoff'}]) -> Frame
@@ -246,33 +342,7 @@ local function compute(self, events, opts)
   local cutoff_col = opts.cutoff or 'cutoff'
   if type(cutoff_col) ~= 'string' then fail('compute: option cutoff must be a column name, got %s', describe(cutoff_col)) end
   local key, time = self.key, self.time
-
-  -- read only the declared columns (data minimisation); the others may be absent
-  local types = events:dtypes()
-  for _, c in ipairs(self:columns()) do
-    if not types[c] then
-      fail("compute: the events have no column '%s' (the profile reads %s; the events have %s)", c,
-           table.concat(self:columns(), ', '), #events.columns > 0 and table.concat(events.columns, ', ') or 'none')
-    end
-  end
-  if types[time] ~= 'int64' and types[time] ~= 'float64' then
-    fail("compute: time column '%s' must hold numeric seconds (int64 or float64), got %s", time, types[time])
-  end
-  for _, f in ipairs(self.features) do
-    if f.info.numeric and not NUMERIC[types[f.column]] then
-      fail("compute: feature '%s' needs a numeric column, but '%s' is %s", f.kind, f.column, types[f.column])
-    end
-    local by_type = types[f.by]
-    if f.by and by_type ~= 'string' and by_type ~= 'int64' then
-      fail("compute: option by needs a string or int64 column, but '%s' is %s", f.by, by_type)
-    end
-    for _, v in ipairs(f.values or {}) do
-      if (by_type == 'string') ~= (type(v) == 'string') then
-        fail("compute: column '%s' is %s, but values holds %s", f.by, by_type, describe(v))
-      end
-    end
-  end
-  local ev = events:select(self:columns()):dropna{subset = {key, time}}
+  local ev = checked_events(self, events, 'compute')
   local cutoff
   ev, cutoff = events_before_cutoff(self, ev, opts.as_of, cutoff_col)
 
@@ -294,6 +364,11 @@ local function compute(self, events, opts)
       for _, a in ipairs(list) do have = have or a == agg end
       if not have then list[#list + 1] = agg end
       outputs[#outputs + 1] = {f, w, col .. '_' .. agg, input[3]}
+    end
+    if f.info.per_value or f.info.amount then
+      for i, part in ipairs(f.info.amount and {'r', 'f', 'm'} or {false}) do
+        outputs[#outputs + 1] = {f, w, INTERNAL .. 'extra' .. k .. '_' .. i, default_name(f, part)}
+      end
     end
   end
   local out = ev:groupby(key):agg(specs[false])
@@ -325,6 +400,13 @@ local function compute(self, events, opts)
     end
   end
 
+  -- mode, entropy and rfm: a frame per user each, joined on
+  for k, f in ipairs(self.features) do
+    if f.info.per_value or f.info.amount then
+      out = out:join(extra_feature(self, f, INTERNAL .. 'extra' .. k .. '_', ev, cutoff), {on = key, how = 'left'})
+    end
+  end
+
   local cols, rename, seen, used = {key}, {}, {[key] = true}, {}
   for _, o in ipairs(outputs) do
     local source, name = o[3], o[4]
@@ -336,6 +418,348 @@ local function compute(self, events, opts)
   return out:select(cols):rename(rename)
 end
 Profile.compute = public(compute)
+
+-- ---- states: features kept up to date as events arrive ---------------------------------------
+--
+-- A State holds, per user, what each feature needs to be updated exactly: counts, sums, sums
+-- of squares (std), min, max, first and last times, decayed sums (rescaled to each new as_of);
+-- the distinct (user, value) pairs of nunique features; and the events inside the largest
+-- window, for the windowed features.
+
+local State = {__name = 'State'}
+M.State = State
+State.__index = State
+
+-- How two partial results of an aggregation combine: counts and sums add up.
+local MERGE = {count = 'sum', sum = 'sum', min = 'min', max = 'max'}
+
+-- Frames a and b (same columns) one above the other. Frame has no concat primitive: the
+-- columns pass through Lua tables, appended by table.move (a C loop, not a Lua one per row).
+local function stack(a, b)
+  if #b == 0 then return a end
+  if #a == 0 then return b end
+  local cols = {}
+  for _, c in ipairs(a.columns) do
+    local v, w = a:values(c), b:values(c)
+    table.move(w, 1, w.n, v.n + 1, v)
+    v.n = v.n + w.n
+    cols[c] = v
+  end
+  return Frame(cols, {columns = a.columns})
+end
+
+-- The features without a window (they live in the per-user statistics) and the largest window.
+local function split_features(self)
+  local plain, widest = {}, nil
+  for _, f in ipairs(self.features) do
+    if f.window then widest = math.max(widest or 0, f.window) else plain[#plain + 1] = f end
+  end
+  return plain, widest
+end
+
+-- The per-user statistics of the unwindowed features over events ev (all before as_of): a
+-- Frame {key, <column>_<aggregation>...}, and per statistic its merge aggregation and, for
+-- decayed sums, its half_life.
+local function statistics(self, ev, as_of)
+  local key, time = self.key, self.time
+  local plain = split_features(self)
+  local inputs
+  ev, inputs = add_inputs({time = time, features = plain}, ev, as_of)
+  local spec, merge, decay = {[time] = {'count'}}, {[time .. '_count'] = 'sum'}, {}
+  local function need(col, agg, half_life)
+    local list = spec[col] or {}
+    spec[col] = list
+    for _, a in ipairs(list) do if a == agg then return end end
+    list[#list + 1] = agg
+    merge[col .. '_' .. agg], decay[col .. '_' .. agg] = MERGE[agg], half_life
+  end
+  for j, f in ipairs(plain) do
+    local kind = f.kind
+    if f.by or f.info.decay then
+      for _, input in ipairs(inputs[j]) do need(input[1], 'sum', f.half_life) end
+    elseif kind == 'mean' or kind == 'std' then
+      need(f.column, 'sum'); need(f.column, 'count')
+      if kind == 'std' then
+        local squares = INTERNAL .. 'sq_' .. f.column
+        if not ev:dtypes()[squares] then ev = ev:with_column(squares, float_col(ev, f.column) ^ 2) end
+        need(squares, 'sum')
+      end
+    elseif kind == 'rfm' then
+      need(time, 'max'); need(f.amount, 'sum')
+    elseif kind ~= 'nunique' then
+      need(inputs[j][1][1], inputs[j][1][2])
+    end
+  end
+  return ev:groupby(key):agg(spec), merge, decay, inputs
+end
+
+-- The distinct (user, value) pairs of each column a nunique feature counts.
+local function distinct_pairs(self, ev)
+  local pairs_of = {}
+  for _, f in ipairs(self.features) do
+    if f.kind == 'nunique' and not f.window and not pairs_of[f.column] then
+      pairs_of[f.column] = ev:select{self.key, f.column}:dropna():unique()
+    end
+  end
+  return pairs_of
+end
+
+-- The as_of of fit and update: a number of seconds, by default the largest time + 1 s.
+local function state_as_of(what, ev, time, as_of, least)
+  if as_of == nil then
+    as_of = #ev > 0 and ev:col(time):max():item() + 1 or least or 0
+    return least and math.max(as_of, least) or as_of
+  end
+  if type(as_of) ~= 'number' or as_of ~= as_of then
+    fail('%s: as_of must be a number of seconds (per-user cutoffs need compute), got %s', what, describe(as_of))
+  end
+  if least and as_of < least then fail("%s: as_of (%s) is before the state's (%s)", what, num(as_of), num(least)) end
+  return as_of
+end
+
+-- The options of fit and update: only as_of.
+local function check_options(what, opts)
+  opts = opts or {}
+  if type(opts) ~= 'table' then fail('%s: expected a table of options, got %s', what, describe(opts)) end
+  for k in pairs(opts) do if k ~= 'as_of' then fail('%s: unknown option %s', what, describe(k)) end end
+  return opts
+end
+
+-- A state from the events before as_of (ev: checked, before as_of).
+local function new_state(self, ev, as_of)
+  local _, widest = split_features(self)
+  local stats, merge, decay, inputs = statistics(self, ev, as_of)
+  local recent = widest and ev:filter(float_col(ev, self.time):ge(as_of - widest * DAY)) or nil
+  return setmetatable({profile = self, as_of = as_of, stats = stats, merge = merge, decay = decay, inputs = inputs,
+                       pairs_of = distinct_pairs(self, ev), recent = recent}, State)
+end
+
+-- p:fit(events [, {as_of = seconds}]) -> State
+local function fit(self, events, opts)
+  if getmetatable(self) ~= Profile then fail('fit: call it as p:fit(events), got %s', describe(self)) end
+  if getmetatable(events) ~= Frame then fail('fit: expected a Frame of events, got %s', describe(events)) end
+  opts = check_options('fit', opts)
+  for _, f in ipairs(self.features) do
+    if f.top then fail("fit: feature '%s' by '%s' takes top values, which a state cannot keep exact (give values)", f.kind, f.by) end
+    if f.info.per_value then
+      fail("fit: feature '%s' needs each user's count of every value, which a state does not keep (use compute)", f.kind)
+    end
+  end
+  local ev = checked_events(self, events, 'fit')
+  compute(self, ev:head(0)) -- the checks of the features' names
+  local as_of = state_as_of('fit', ev, self.time, opts.as_of)
+  return new_state(self, ev:filter(float_col(ev, self.time):lt(as_of)), as_of)
+end
+Profile.fit = public(fit)
+
+-- state:update(new_events [, {as_of = seconds}]) -> a new State; the state itself is unchanged
+local function update(state, events, opts)
+  if getmetatable(state) ~= State then fail('update: call it as state:update(events), got %s', describe(state)) end
+  if getmetatable(events) ~= Frame then fail('update: expected a Frame of events, got %s', describe(events)) end
+  opts = check_options('update', opts)
+  local self, key, time = state.profile, state.profile.key, state.profile.time
+  local ev = checked_events(self, events, 'update')
+  local ts = float_col(ev, time)
+  local late = #ev > 0 and ts:lt(state.as_of):sum():item() or 0
+  if late > 0 then
+    fail("update: %d event(s) are before the state's as_of (%s): already past (recompute with compute)",
+         math.tointeger(late), num(state.as_of))
+  end
+  local as_of = state_as_of('update', ev, time, opts.as_of, state.as_of)
+  local new = new_state(self, ev:filter(ts:lt(as_of)), as_of)
+  -- the old statistics, decayed sums rescaled to the new as_of, merged with the new ones
+  local old = state.stats
+  for c, half_life in pairs(state.decay) do
+    old = old:with_column(c, float_col(old, c) * 2 ^ (-(as_of - state.as_of) / DAY / half_life))
+  end
+  local renames = {}
+  for c, agg in pairs(state.merge) do renames[c .. '_' .. agg] = c end
+  new.stats = stack(old, new.stats):groupby(key):agg(state.merge):rename(renames):select(state.stats.columns)
+  for c, pairs_now in pairs(state.pairs_of) do new.pairs_of[c] = stack(pairs_now, new.pairs_of[c]):unique() end
+  if new.recent then
+    local recent = stack(state.recent, new.recent)
+    local _, widest = split_features(self)
+    new.recent = recent:filter(float_col(recent, time):ge(as_of - widest * DAY))
+  end
+  return new
+end
+State.update = public(update)
+
+-- state:features() -> Frame, as p:compute(all the events, {as_of = state.as_of})
+local function features(state)
+  if getmetatable(state) ~= State then fail('features: call it as state:features(), got %s', describe(state)) end
+  local self, as_of, out = state.profile, state.as_of, state.stats
+  local key, time = self.key, self.time
+  local _, widest = split_features(self)
+  local cols, rename = {key}, {}
+  local function put(name, source) cols[#cols + 1], rename[source] = source, name end
+  local function derive(name, values)
+    local c = INTERNAL .. 'out' .. #cols
+    out = out:with_column(c, values)
+    put(name, c)
+  end
+  if widest then -- the windowed features, from the events inside the largest window
+    local windowed, zeros = {}, {}
+    for _, f in ipairs(self.features) do if f.window then windowed[#windowed + 1] = f end end
+    local w = compute(setmetatable({key = key, time = time, features = windowed}, Profile), state.recent,
+                      {as_of = as_of})
+    local c = 1
+    for _, f in ipairs(windowed) do
+      for _ = 1, f.by and #f.values or 1 do
+        c = c + 1
+        if f.info.zero then zeros[w.columns[c]] = 0 end
+      end
+    end
+    out = out:join(w, {on = key, how = 'left'}):fillna{value = zeros}
+  end
+  local j = 0
+  for _, f in ipairs(self.features) do
+    local kind, col = f.kind, f.column
+    if f.window then
+      for i = 1, f.by and #f.values or 1 do cols[#cols + 1] = default_name(f, f.values and f.values[i]) end
+    else
+      j = j + 1
+      local name = not (f.by or f.info.amount) and default_name(f) or nil -- by and rfm: one per value or score
+      if kind == 'share' then
+        for _, input in ipairs(state.inputs[j]) do
+          derive(input[3], float_col(out, input[1] .. '_sum') / float_col(out, time .. '_count'))
+        end
+      elseif f.by or f.info.decay then
+        for _, input in ipairs(state.inputs[j]) do put(input[3], input[1] .. '_sum') end
+      elseif kind == 'rfm' then
+        local prefix = INTERNAL .. 'rfm' .. j .. '_'
+        out = with_rfm(out, prefix, -float_col(out, time .. '_max') + as_of, float_col(out, time .. '_count'),
+                       float_col(out, f.amount .. '_sum'))
+        for i, part in ipairs{'r', 'f', 'm'} do put(default_name(f, part), prefix .. i) end
+      elseif kind == 'mean' then
+        derive(name, float_col(out, col .. '_sum') / float_col(out, col .. '_count'))
+      elseif kind == 'std' then -- from the sums: ddof 1, missing below two values
+        local n, sum = float_col(out, col .. '_count'), float_col(out, col .. '_sum')
+        local squares = float_col(out, INTERNAL .. 'sq_' .. col .. '_sum')
+        local var = mg.clamp(squares - sum * sum / n, 0) / (n - 1)
+        derive(name, mg.where(n:lt(2), 0 / 0, mg.sqrt(var)))
+      elseif kind == 'nunique' then
+        local counted = INTERNAL .. 'nunique_' .. col
+        local counts = state.pairs_of[col]:groupby(key):agg{[col] = 'count'}:rename{[col .. '_count'] = counted}
+        if not out:dtypes()[counted] then
+          out = out:join(counts, {on = key, how = 'left'}):fillna{value = {[counted] = 0}}
+        end
+        put(name, counted)
+      elseif f.info.days then
+        local last = float_col(out, time .. '_' .. f.info.agg)
+        derive(name, (-last + as_of) / DAY)
+      else
+        put(name, state.inputs[j][1][1] .. '_' .. state.inputs[j][1][2])
+      end
+    end
+  end
+  return out:select(cols):rename(rename)
+end
+State.features = public(features)
+
+-- ---- states in SQLite ----------------------------------------------------------------------------
+
+-- The profile's spec as one string: a state saved under one profile loads under an equal one.
+local function signature(self)
+  local parts = {self.key, self.time}
+  for _, f in ipairs(self.features) do
+    local values = {}
+    for i, v in ipairs(f.values or {}) do values[i] = tostring(v) end
+    parts[#parts + 1] = table.concat({f.kind, f.column or '', f.name or '', num(f.window or 0), num(f.half_life or 0),
+                                      f.by or '', table.concat(values, '\31'), f.amount or ''}, '\30')
+  end
+  return table.concat(parts, '\29')
+end
+
+-- The tables of the distinct pairs, one per nunique column, in the order of the features.
+local function pairs_tables(self, prefix)
+  local tables, seen = {}, {}
+  for _, f in ipairs(self.features) do
+    if f.kind == 'nunique' and not f.window and not seen[f.column] then
+      seen[f.column] = true
+      tables[#tables + 1] = {f.column, ('%s_pairs%d'):format(prefix, #tables + 1)}
+    end
+  end
+  return tables
+end
+
+local function check_sql_args(what, db, prefix)
+  if type(db) ~= 'string' then fail('%s: expected the path of a database, got %s', what, describe(db)) end
+  if type(prefix) ~= 'string' or not prefix:match('^[%a_][%w_]*$') then
+    fail('%s: expected a table prefix of letters, digits and _, got %s', what, describe(prefix))
+  end
+end
+
+-- state:save_sql(db, prefix): tables <prefix>_meta, _merge, _inputs, _stats, _pairs<i>, _recent
+local function save_sql(state, db, prefix)
+  if getmetatable(state) ~= State then fail('save_sql: call it as state:save_sql(db, prefix), got %s', describe(state)) end
+  check_sql_args('save_sql', db, prefix)
+  local self = state.profile
+  local stats, aggs, half_lives = {}, {}, {}
+  for _, c in ipairs(state.stats.columns) do
+    if state.merge[c] then
+      stats[#stats + 1], aggs[#aggs + 1], half_lives[#half_lives + 1] = c, state.merge[c], state.decay[c] or 0
+    end
+  end
+  local features, sources, agg_of, names = {}, {}, {}, {}
+  for j, inputs in ipairs(state.inputs) do
+    for _, input in ipairs(inputs) do
+      features[#features + 1], sources[#sources + 1], agg_of[#agg_of + 1], names[#names + 1] = j, input[1], input[2], input[3]
+    end
+  end
+  local tables = {
+    {Frame{as_of = {state.as_of + 0.0}, signature = {signature(self)}}, 'meta'},
+    {Frame({stat = stats, agg = aggs, half_life = half_lives}, {columns = {'stat', 'agg', 'half_life'}}), 'merge'},
+    {Frame({feature = features, source = sources, agg = agg_of, name = names},
+           {columns = {'feature', 'source', 'agg', 'name'}}), 'inputs'},
+    {state.stats, 'stats'}}
+  for _, t in ipairs(pairs_tables(self, '')) do tables[#tables + 1] = {state.pairs_of[t[1]], t[2]:sub(2)} end
+  if state.recent then tables[#tables + 1] = {state.recent, 'recent'} end
+  for _, t in ipairs(tables) do t[1]:to_sql(db, prefix .. '_' .. t[2], {if_exists = 'replace'}) end
+end
+State.save_sql = public(save_sql)
+
+-- p:load_sql(db, prefix) -> State saved by state:save_sql under an equal profile
+local function load_sql(self, db, prefix)
+  if getmetatable(self) ~= Profile then fail('load_sql: call it as p:load_sql(db, prefix), got %s', describe(self)) end
+  check_sql_args('load_sql', db, prefix)
+  local function read(part)
+    local ok, df = pcall(frame.read_sql, db, ('SELECT * FROM "%s_%s"'):format(prefix, part))
+    if not ok then fail('load_sql: %s', checks.message(df)) end
+    return df
+  end
+  local meta = read('meta')
+  if #meta ~= 1 or meta:get(1, 'signature') ~= signature(self) then
+    fail("load_sql: the state in '%s_*' was saved under another profile", prefix)
+  end
+  local merge, decay = {}, {}
+  local m = read('merge')
+  local stats, aggs, half_lives = m:values('stat'), m:values('agg'), m:values('half_life')
+  for i = 1, #m do -- per statistic: a few per feature
+    merge[stats[i]] = aggs[i]
+    if half_lives[i] > 0 then decay[stats[i]] = half_lives[i] end
+  end
+  local inputs = {}
+  local t = read('inputs')
+  local features, sources, agg_of, names = t:values('feature'), t:values('source'), t:values('agg'), t:values('name')
+  for i = 1, #t do -- per input: one per feature, or per value of a by
+    local list = inputs[features[i]] or {}
+    inputs[features[i]] = list
+    list[#list + 1] = {sources[i], agg_of[i], names[i]}
+  end
+  local _, widest = split_features(self)
+  local pairs_of = {}
+  for _, p in ipairs(pairs_tables(self, '')) do pairs_of[p[1]] = read(p[2]:sub(2)) end
+  return setmetatable({profile = self, as_of = meta:get(1, 'as_of'), stats = read('stats'), merge = merge,
+                       decay = decay, inputs = inputs, pairs_of = pairs_of,
+                       recent = widest and read('recent') or nil}, State)
+end
+Profile.load_sql = public(load_sql)
+
+function State.__tostring(state)
+  return ('State of a profile by %s at %s, as of %s: %d user(s)'):format(state.profile.key, state.profile.time,
+                                                                       num(state.as_of), #state.stats)
+end
 
 function Profile.__tostring(p)
   return ('Profile by %s at %s: %d feature(s)'):format(p.key, p.time, #p.features)

@@ -289,3 +289,255 @@ describe('Profile bad input', function()
                    err(function() p:compute(events(), {as_of = Frame{user = {1, 1}, cutoff = {5, 6}}}) end), 1, true)
   end)
 end)
+
+-- The log split at a time: the events before it and those at or after it.
+local function split(at)
+  local log = events()
+  local ts = log:col('ts')
+  return log:filter(ts:lt(at)), log:filter(ts:ge(at))
+end
+
+-- Checks that two feature frames hold the same columns, types and values: integers exactly,
+-- floats to a relative 1e-12 (sums of squares and rescaled decays round differently).
+local function check_same(expected, got)
+  assert.are.same(expected.columns, got.columns)
+  assert.are.same(expected:dtypes(), got:dtypes())
+  assert.are.equal(#expected, #got)
+  for _, c in ipairs(expected.columns) do
+    local want, have = expected:values(c), got:values(c)
+    for i = 1, want.n do
+      if math.type(want[i]) == 'float' then
+        assert.is_true(math.abs(want[i] - have[i]) <= 1e-12 * math.max(1, math.abs(want[i])),
+                       ('%s[%d]: expected %.17g, got %s'):format(c, i, want[i], tostring(have[i])))
+      else
+        assert.are.equal(want[i], have[i], ('%s[%d]'):format(c, i))
+      end
+    end
+  end
+end
+
+describe('Profile:fit and State:update', function()
+  -- compute on the whole log is checked against pandas above: a state fitted on the events
+  -- before a time and updated with the rest must give the same features
+  it('gives what compute gives on all the events, for every kind, wherever the log is split', function()
+    for _, at in ipairs{0, 2 * D, 5 * D, 5 * D + 1, 9.5 * D, 10 * D, 11 * D} do
+      local before, after = split(at)
+      for _, as_of in ipairs{11 * D, 30 * D} do
+        local state = profile():fit(before, {as_of = at}):update(after, {as_of = as_of})
+        assert.are.equal(as_of, state.as_of)
+        check_same(profile():compute(events(), {as_of = as_of}), state:features())
+      end
+    end
+  end)
+
+  it('fits as compute at as_of, and updates in several steps and with no new events', function()
+    check_same(profile():compute(events(), {as_of = 5 * D}), profile():fit(events(), {as_of = 5 * D}):features())
+    check_same(profile():compute(events()), profile():fit(events()):features()) -- both: max ts + 1 s
+    local first, rest = split(3 * D)
+    local second, third = split(9.75 * D)
+    second = second:filter(second:col('ts'):ge(3 * D))
+    local state = profile():fit(first, {as_of = 3 * D}):update(second, {as_of = 9.5 * D})
+    -- moving as_of on without events: recency grows, windows empty, decayed counts shrink
+    state = state:update(events():head(0), {as_of = 9.75 * D}):update(third, {as_of = 12 * D})
+    check_same(profile():compute(events(), {as_of = 12 * D}), state:features())
+    -- without as_of, update goes to the largest new time + 1 s, as compute does
+    check_same(profile():compute(events()), profile():fit(first, {as_of = 3 * D}):update(rest):features())
+  end)
+
+  it('leaves the state it updates unchanged', function()
+    local before, after = split(5 * D)
+    local state = profile():fit(before, {as_of = 5 * D})
+    local was = state:features()
+    state:update(after, {as_of = 11 * D})
+    assert.are.equal(5 * D, state.as_of)
+    check_same(was, state:features())
+    check_same(profile():compute(events(), {as_of = 5 * D}), was)
+  end)
+
+  it('takes string keys and float64 seconds', function()
+    local ev = Frame({u = {'b', 'a', 'b', 'c'}, t = {1.5, 2.25, 3.0, 4.5}, x = {1.0, 2.0, 4.0, 8.0}},
+                     {columns = {'u', 't', 'x'}})
+    local p = Profile{key = 'u', time = 't', features = {{'count'}, {'std', 'x'}, {'nunique', 'x'}, {'recency'},
+                                                         {'sum', 'x', window = 1 / D}}}
+    local state = p:fit(ev:head(2), {as_of = 2.5}):update(ev:tail(2), {as_of = 5})
+    check_same(p:compute(ev, {as_of = 5}), state:features())
+    assert.matches('State of a profile by u at t, as of 5: 3 user(s)', tostring(state), 1, true)
+  end)
+
+  it('rejects what a state cannot do exactly and bad input', function()
+    local before, after = split(5 * D)
+    local state = profile():fit(before, {as_of = 5 * D})
+    assert.matches("fit: feature 'count' by 'event' takes top values",
+                   err(function() profile{{'count', by = 'event', top = 2}}:fit(events()) end), 1, true)
+    assert.matches("update: 5 event(s) are before the state's as_of (432000)",
+                   err(function() state:update(events()) end), 1, true)
+    assert.matches("update: as_of (86400) is before the state's (432000)",
+                   err(function() state:update(after, {as_of = D}) end), 1, true)
+    assert.matches('fit: as_of must be a number of seconds (per-user cutoffs need compute), got',
+                   err(function() profile():fit(events(), {as_of = Frame{user = {1}, cutoff = {1}}}) end), 1, true)
+    assert.matches('fit: as_of must be a number of seconds', err(function() profile():fit(events(), {as_of = NAN}) end), 1, true)
+    assert.matches('update: unknown option "cutoff"', err(function() state:update(after, {cutoff = 'c'}) end), 1, true)
+    assert.matches("fit: the events have no column 'amount'",
+                   err(function() profile():fit(events():drop{'amount'}) end), 1, true)
+    assert.matches("update: the events have no column 'item'",
+                   err(function() state:update(after:drop{'item'}) end), 1, true)
+    assert.matches("compute: two features are named 'n_events'",
+                   err(function() profile{{'count'}, {'count', window = 7, name = 'n_events'}}:fit(events()) end), 1, true)
+    assert.matches('fit: expected a Frame of events, got', err(function() profile():fit({}) end), 1, true)
+    assert.matches('update: call it as state:update(events)', err(function() state.update(after) end), 1, true)
+    assert.matches('features: call it as state:features()', err(function() state.features(1) end), 1, true)
+    check_same(profile():compute(events(), {as_of = 5 * D}), state:features()) -- unchanged by the errors
+  end)
+end)
+
+describe('State:save_sql and Profile:load_sql', function()
+  local db
+  before_each(function()
+    db = os.tmpname()
+    os.remove(db)
+  end)
+  after_each(function() os.remove(db) end)
+
+  it('round-trips a state: the same features, and updates as the original would', function()
+    local before, after = split(5 * D)
+    local state = profile():fit(before, {as_of = 5 * D})
+    state:save_sql(db, 'users')
+    local back = profile():load_sql(db, 'users')
+    assert.are.equal(5 * D, back.as_of)
+    check_same(state:features(), back:features())
+    check_same(profile():compute(events(), {as_of = 11 * D}), back:update(after, {as_of = 11 * D}):features())
+    -- saving again replaces the tables; a second prefix keeps its own state
+    state:update(after, {as_of = 11 * D}):save_sql(db, 'users')
+    state:save_sql(db, 'old')
+    check_same(profile():compute(events(), {as_of = 11 * D}), profile():load_sql(db, 'users'):features())
+    check_same(profile():compute(events(), {as_of = 5 * D}), profile():load_sql(db, 'old'):features())
+    -- a state without users or windows: empty tables keep their column types
+    local p = profile{{'count'}, {'nunique', 'item'}}
+    p:fit(events(), {as_of = -1}):save_sql(db, 'empty')
+    local empty = p:load_sql(db, 'empty'):update(events(), {as_of = 5 * D})
+    check_same(p:compute(events(), {as_of = 5 * D}), empty:features())
+    -- shares and RFM scores come back from their statistics
+    local extra = profile{{'share', by = 'event', values = {'view'}}, {'rfm', amount = 'amount'}}
+    extra:fit(events(), {as_of = 5 * D}):save_sql(db, 'extra')
+    check_same(extra:compute(events(), {as_of = 5 * D}), extra:load_sql(db, 'extra'):features())
+  end)
+
+  it('rejects another profile, missing tables and bad arguments', function()
+    profile():fit(events()):save_sql(db, 'users')
+    assert.matches("load_sql: the state in 'users_*' was saved under another profile",
+                   err(function() profile{{'count'}}:load_sql(db, 'users') end), 1, true)
+    assert.matches("load_sql: the state in 'users_*' was saved under another profile",
+                   err(function() profile{{'count', by = 'event', values = {'view'}}}:load_sql(db, 'users') end), 1, true)
+    assert.matches('load_sql: ', err(function() profile():load_sql(db, 'nobody') end), 1, true)
+    assert.matches('no such table', err(function() profile():load_sql(db, 'nobody') end), 1, true)
+    assert.matches('save_sql: expected a table prefix of letters, digits and _, got "a b"',
+                   err(function() profile():fit(events()):save_sql(db, 'a b') end), 1, true)
+    assert.matches('load_sql: expected the path of a database, got nil',
+                   err(function() profile():load_sql(nil, 'users') end), 1, true)
+  end)
+end)
+
+-- share, mode, entropy and rfm on the log above, recorded from pandas 1.5.3 (scipy 1.10) with
+-- the script below, which continues the one at the top of this file: share of a value:
+-- the mean of (value == v) over the user's events; mode: Series.mode()[0] (the smallest of
+-- the most frequent); entropy: scipy.stats.entropy of the value counts (natural log); rfm:
+-- qcut of rank(method='first') into 5 (recency: labels 5..1).
+--
+--   from scipy.stats import entropy
+--   def extra(ev, cut):
+--       d = ev.dropna(subset=['user']).copy(); d['user'] = d['user'].astype('int64'); d = d[d['ts'] < cut]
+--       g = d.groupby('user')
+--       f = pd.DataFrame({'share_view': g['event'].apply(lambda s: (s == 'view').mean()),
+--                         'share_purchase': g['event'].apply(lambda s: (s == 'purchase').mean()),
+--                         'event_mode': g['event'].agg(lambda s: s.mode()[0]),
+--                         'event_entropy': g['event'].agg(lambda s: entropy(s.value_counts())),
+--                         'item_mode': g['item'].agg(lambda s: s.mode()[0])})
+--       rec = (cut - g['ts'].max()) / D; fr = g.size(); mon = g['amount'].sum()
+--       f['r'] = pd.qcut(rec.rank(method='first'), 5, labels=[5, 4, 3, 2, 1]).astype(int)
+--       f['f'] = pd.qcut(fr.rank(method='first'), 5, labels=[1, 2, 3, 4, 5]).astype(int)
+--       f['m'] = pd.qcut(mon.rank(method='first'), 5, labels=[1, 2, 3, 4, 5]).astype(int)
+--       print(f.T)
+--   extra(ev, 10*D + 1); extra(ev, 5*D)
+--   # rfm of 7 users with equal values, cutoff 10
+--   r = pd.DataFrame({'user': [1,1,2,2,2,3,4,4,5,5,5,6,7,7], 'ts': [1,5,2,2,3,9,4,4,7,7,1,3,8,2],
+--                     'amount': [5.,5,1,1,1,10,3,3,0,0,0,10,4,2]})
+--   g = r.groupby('user'); rec = 10 - g['ts'].max(); fr = g.size(); mon = g['amount'].sum()
+--   (then r, f, m as above)
+local EXTRA = {{'share', by = 'event', values = {'view', 'purchase'}}, {'mode', 'event'}, {'entropy', 'event'},
+               {'mode', 'item'}, {'rfm', amount = 'amount'}}
+
+describe('share, mode, entropy and rfm', function()
+  it('give what pandas gives', function()
+    local df = profile(EXTRA):compute(events())
+    assert.are.same({'user', 'share_event_view', 'share_event_purchase', 'event_mode', 'event_entropy', 'item_mode',
+                     'rfm_r', 'rfm_f', 'rfm_m'}, df.columns)
+    h.check_column(df, 'share_event_view', 'float64', {0.40000000000000002, 0.33333333333333331, 1.0})
+    h.check_column(df, 'share_event_purchase', 'float64', {0.40000000000000002, 0.33333333333333331, 0.0})
+    h.check_column(df, 'event_mode', 'string', {'purchase', 'cart', 'view'}) -- user 1: 2 views, 2 purchases
+    h.check_column(df, 'event_entropy', 'float64', {1.05492016798614419, 1.09861228866810956, 0.0})
+    h.check_column(df, 'item_mode', 'int64', {10, 13, 14})
+    h.check_column(df, 'rfm_r', 'int64', {5, 3, 1})
+    h.check_column(df, 'rfm_f', 'int64', {5, 3, 1})
+    h.check_column(df, 'rfm_m', 'int64', {3, 5, 1})
+    df = profile(EXTRA):compute(events(), {as_of = 5 * D})
+    h.check_column(df, 'share_event_view', 'float64', {0.5, 0.5, 1.0})
+    h.check_column(df, 'share_event_purchase', 'float64', {0.0, 0.5, 0.0})
+    h.check_column(df, 'event_mode', 'string', {'click', 'purchase', 'view'})
+    h.check_column(df, 'event_entropy', 'float64', {0.69314718055994529, 0.69314718055994529, 0.0})
+    h.check_column(df, 'item_mode', 'int64', {10, 10, 14})
+    h.check_column(df, 'rfm_r', 'int64', {1, 3, 5})
+    h.check_column(df, 'rfm_f', 'int64', {3, 5, 1})
+    h.check_column(df, 'rfm_m', 'int64', {1, 5, 3})
+  end)
+
+  it('rank equal RFM values in key order, as rank(method=first)', function()
+    local ev = Frame({user = {1, 1, 2, 2, 2, 3, 4, 4, 5, 5, 5, 6, 7, 7}, ts = {1, 5, 2, 2, 3, 9, 4, 4, 7, 7, 1, 3, 8, 2},
+                      amount = {5.0, 5, 1, 1, 1, 10, 3, 3, 0, 0, 0, 10, 4, 2}}, {columns = {'user', 'ts', 'amount'}})
+    local p = Profile{key = 'user', time = 'ts', features = {{'rfm', amount = 'amount', name = 'score'}}}
+    local df = p:compute(ev, {as_of = 10})
+    -- recency 5 7 1 6 3 7 2, frequency 2 3 1 2 3 1 2, monetary 10 3 10 6 0 10 6 (pandas above)
+    h.check_column(df, 'score_r', 'int64', {3, 1, 5, 2, 4, 1, 5})
+    h.check_column(df, 'score_f', 'int64', {2, 5, 1, 3, 5, 1, 4})
+    h.check_column(df, 'score_m', 'int64', {4, 1, 5, 2, 1, 5, 3})
+    -- one user: pandas' qcut refuses it; the middle score (worked out by hand)
+    local one = p:compute(ev:head(2), {as_of = 10})
+    assert.are.same({3, 3, 3}, {one:get(1, 'score_r'), one:get(1, 'score_f'), one:get(1, 'score_m')})
+  end)
+
+  it('keep shares in a window missing without events, and leave out missing values', function()
+    -- worked out by hand: within 1 day of 10 days + 1 s, user 1 has a view, user 2 a cart
+    local df = profile{{'share', by = 'event', values = {'view'}, window = 1, name = 'v'}}:compute(events())
+    h.check_column(df, 'v_view_1d', 'float64', {1.0, 0.0, NA})
+    local ev = Frame({u = {1, 1, 1, 2}, t = {1, 2, 3, 4}, c = {'a', NA, 'b', NA, n = 4}}, {columns = {'u', 't', 'c'}})
+    local got = Profile{key = 'u', time = 't', features = {{'mode', 'c'}, {'entropy', 'c'}}}:compute(ev)
+    h.check_column(got, 'c_mode', 'string', {'a', NA}) -- a and b once each: the smallest
+    h.check_column(got, 'c_entropy', 'float64', {math.log(2), NA})
+  end)
+
+  it('update a state exactly (share, rfm), or are refused by fit (mode, entropy)', function()
+    local p = profile{{'share', by = 'event', values = {'view', 'cart'}}, {'rfm', amount = 'amount'},
+                      {'share', by = 'event', values = {'purchase'}, window = 3}, {'count'}}
+    for _, at in ipairs{2 * D, 5 * D, 10 * D} do
+      local before, after = split(at)
+      check_same(p:compute(events(), {as_of = 11 * D}), p:fit(before, {as_of = at}):update(after, {as_of = 11 * D}):features())
+    end
+    assert.matches("fit: feature 'mode' needs each user's count of every value",
+                   err(function() profile{{'mode', 'event'}}:fit(events()) end), 1, true)
+    assert.matches("fit: feature 'entropy' needs each user's count of every value",
+                   err(function() profile{{'entropy', 'event'}}:fit(events()) end), 1, true)
+  end)
+
+  it('reject bad specs', function()
+    assert.matches("feature 1 ('share'): needs option by", err(function() profile{{'share'}} end), 1, true)
+    assert.matches("feature 1 ('rfm'): option amount must be a column name, got nil", err(function() profile{{'rfm'}} end), 1, true)
+    assert.matches("feature 1 ('rfm'): option amount must be a column name, got 3",
+                   err(function() profile{{'rfm', amount = 3}} end), 1, true)
+    assert.matches("feature 1 ('count'): takes no option amount", err(function() profile{{'count', amount = 'amount'}} end), 1, true)
+    assert.matches("feature 1 ('mode'): takes no window", err(function() profile{{'mode', 'event', window = 7}} end), 1, true)
+    assert.matches("feature 1 ('entropy'): expected a column name", err(function() profile{{'entropy'}} end), 1, true)
+    assert.matches("compute: feature 'rfm' needs a numeric column, but 'event' is string",
+                   err(function() profile{{'rfm', amount = 'event'}}:compute(events()) end), 1, true)
+    assert.matches("compute: two features are named 'rfm_r'",
+                   err(function() profile{{'rfm', amount = 'amount'}, {'recency', name = 'rfm_r'}}:compute(events()) end), 1, true)
+  end)
+end)

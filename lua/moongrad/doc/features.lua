@@ -16,8 +16,10 @@ return {title = 'User profiles (mg.features): per-user features from event logs'
 Per-user feature tables from event logs (mg.data.Frame), computed point in time: a Profile
 declares the key and time columns and a list of features; p:compute(events, {as_of = ...})
 returns one row per user, built only from events before that user's cutoff, so that features
-for a label taken at time t never see events at or after t. Everything runs as Frame
-operations (hash groupby, join, filter) and tensor arithmetic in core: no Lua code per event.]],
+for a label taken at time t never see events at or after t. p:fit(events) returns a State that
+state:update(new_events) keeps up to date exactly without the old events, and that
+state:save_sql / p:load_sql store in SQLite. Everything runs as Frame operations (hash
+groupby, join, filter, sort) and tensor arithmetic in core: no Lua code per event.]],
    example = LOG .. [[
 local p = mg.features.Profile{key = 'user', time = 'ts', features = {{'count'}, {'sum', 'amount'}}}
 print(p:compute(events))                       -- user, n_events, amount_sum]]},
@@ -47,7 +49,21 @@ that read one, then options; name = '...' replaces the default name (given in br
                                    events (or amounts) weighted 2^(-(cutoff - ts) / half_life),
                                    ages and half-lives in days (decayed_count_hl7,
                                    amount_decayed_sum_hl7)
-window = days (count, sum, mean, std, min, max, nunique) keeps the events with
+  {'share', by = 'event', values = {...}} or {..., top = 5}
+                                   the share of the user's events (those with a missing value
+                                   included) that have each value (share_event_view ...)
+  {'mode', 'event'}                the most frequent value, the smallest of equally frequent
+                                   ones, as pandas' Series.mode()[0] (event_mode)
+  {'entropy', 'event'}             the entropy (natural log) of the user's shares of the
+                                   values, as scipy.stats.entropy of value_counts()
+                                   (event_entropy); mode and entropy leave out missing values
+                                   (a user without any gets a missing one)
+  {'rfm', amount = 'amount'}       RFM scores 1..5 (rfm_r, rfm_f, rfm_m; with name, name_r ...):
+                                   quintiles over the users of the result of recency (5: the
+                                   most recent), event count and sum of amount, as pandas'
+                                   pd.qcut(x.rank(method='first'), 5): equal values rank in
+                                   key order; a single user gets 3 (pandas refuses one)
+window = days (count, sum, mean, std, min, max, nunique, share) keeps the events with
 cutoff - window days <= ts < cutoff, and adds _<days>d to the default name (n_events_7d);
 a user without events in the window gets 0 for count, sum and nunique, else missing.
 Errors in the spec (unknown kind or entry, bad window, a half_life missing or where none is
@@ -91,4 +107,80 @@ once. Select these before handing events on, to pass no more data than the profi
    example = [[
 local p = mg.features.Profile{key = 'user', time = 'ts', features = {{'sum', 'amount'}, {'nunique', 'item'}}}
 print(table.concat(p:columns(), ', '))         -- user, ts, amount, item]]},
+  {name = P .. 'Profile:fit', sig = 'p:fit(events [, {as_of = seconds}]) -> State',
+   desc = [[
+A State: the features of the events before as_of, kept so that they can be brought up to
+date as new events arrive (state:update) without reading the old events again, giving
+exactly what compute on all the events would (floats up to rounding). as_of is one number of
+seconds (per-user cutoffs need compute); by default the largest time + 1 s, as compute.
+A state keeps, per user: counts, sums, the counts of non-missing values and sums of squares
+(mean, std), min, max, the first and last times (recency and tenure are measured from them),
+decayed sums (rescaled by 2^(-days / half_life) when as_of moves on); the distinct
+(user, value) pairs of each nunique column; and the events inside the largest window (their
+declared columns), for the windowed features; shares and RFM scores come from these. Refused:
+a count or share by with top (the top values of all the events cannot be kept exactly; give
+values), mode and entropy (they need each user's count of every value). Errors: as
+compute's, and as_of not a number.]],
+   example = LOG .. [[
+local p = mg.features.Profile{key = 'user', time = 'ts', features = {{'count'}, {'mean', 'amount'}}}
+local state = p:fit(events, {as_of = 3 * D})
+print(state)                                   -- State of a profile by user at ts, as of 259200: 2 user(s)]]},
+
+  {name = P .. 'State', sig = 'mg.features.State',
+   desc = [[
+The class of the states p:fit returns: state.profile, state.as_of (seconds) and the kept
+statistics; state:update(events) returns a new state, state:features() the features.]],
+   example = LOG .. [[
+local p = mg.features.Profile{key = 'user', time = 'ts', features = {{'count'}}}
+print(getmetatable(p:fit(events)) == mg.features.State) -- true]]},
+
+  {name = P .. 'State:update', sig = 'state:update(new_events [, {as_of = seconds}]) -> State',
+   desc = [[
+A new state holding the old one's events and the new events before as_of (the new events
+at or after it are left out: pass them again with a later update); the state itself is not
+changed. as_of must not be before the state's; by default the largest new time + 1 s (the
+state's as_of if that is later, or if there are no new events: an empty frame with the
+declared columns moves as_of on alone). New events before the state's as_of are an error:
+they would be counted late or twice (recompute with compute). Errors as fit's.]],
+   example = LOG .. [[
+local p = mg.features.Profile{key = 'user', time = 'ts', features = {{'count'}, {'recency'}}}
+local ts = events:col('ts')
+local state = p:fit(events:filter(ts:lt(D)), {as_of = D})
+state = state:update(events:filter(ts:ge(D)), {as_of = 3 * D})
+print(state:features())                        -- as p:compute(events, {as_of = 3 * D})]]},
+
+  {name = P .. 'State:features', sig = 'state:features() -> Frame',
+   desc = [[
+The features as of state.as_of: the same Frame (columns, types, rows sorted by key) as
+p:compute(all the events, {as_of = state.as_of}); floats may differ in the last bits, as a
+std comes from sums of squares and decayed sums are rescaled.]],
+   example = LOG .. [[
+local p = mg.features.Profile{key = 'user', time = 'ts', features = {{'std', 'amount'}, {'count', window = 1}}}
+print(p:fit(events):features())]]},
+  {name = P .. 'State:save_sql', sig = 'state:save_sql(db, prefix)',
+   desc = [[
+Writes the state to the SQLite database at path db (created if absent), as tables named
+prefix_meta (as_of and the profile's spec), prefix_merge and prefix_inputs (how the
+statistics combine), prefix_stats (one row per user), prefix_pairs1, ... (the distinct
+values of each nunique column) and prefix_recent (the events in the largest window), each
+replaced if it exists. prefix: letters, digits and _. Load it back with p:load_sql.]],
+   example = LOG .. [[
+local p = mg.features.Profile{key = 'user', time = 'ts', features = {{'count'}, {'nunique', 'event'}}}
+local db = os.tmpname()
+p:fit(events):save_sql(db, 'users')
+print(p:load_sql(db, 'users'):features())      -- as p:compute(events)
+os.remove(db)]]},
+
+  {name = P .. 'Profile:load_sql', sig = 'p:load_sql(db, prefix) -> State',
+   desc = [[
+The state state:save_sql wrote under prefix, for the profile it was saved with: the profile
+(code) is not stored, only its spec to check against; another spec is an error, as are
+missing tables (the SQLite message).]],
+   example = LOG .. [[
+local p = mg.features.Profile{key = 'user', time = 'ts', features = {{'sum', 'amount'}}}
+local db = os.tmpname()
+p:fit(events, {as_of = D}):save_sql(db, 'spend')
+local state = p:load_sql(db, 'spend'):update(events:filter(events:col('ts'):ge(D)), {as_of = 3 * D})
+print(state:features())                        -- user 1: 12, user 2: 3
+os.remove(db)]]},
 }}
