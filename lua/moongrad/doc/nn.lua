@@ -410,6 +410,59 @@ so {N, 28, 28} becomes {N, 784}. See Tensor:flatten.]],
    example = [[
 print(nn.Flatten()(mg.zeros(2, 3, 4)))           -- a {2,12} tensor]]},
 
+  {name = 'mg.nn.Embedding',
+   sig = "nn.Embedding(num_embeddings, embedding_dim [, {padding_idx, init, dtype = 'float32'}])",
+   desc = [[
+A lookup table: weight {num_embeddings, embedding_dim}, one learnable row per id. forward(ids)
+takes int64 ids 1..num_embeddings of any shape and returns their rows, shaped ids.shape ..
+{embedding_dim}. The weight starts N(0, 1) as PyTorch's, or filled by init(weight) (an
+nn.init function, e.g. nn.init.xavier_uniform_). padding_idx (1-based; negative counts from
+the end) names a row that starts at zeros and never gets a gradient: ids equal to it look
+up the row as it is, but training leaves it alone. The gradient of weight is dense: the
+rows of the ids used hold their gradients, summed over repeated ids; every other row is
+zero (optimizers with weight decay or momentum still touch those rows). Errors name the
+layer: an id out of range ("Embedding: index 11 is out of range for 10 embeddings"), ids
+that are not int64, sizes that are not non-negative integers. See F.embedding.]],
+   example = [[
+local emb = nn.Embedding(10, 4, {padding_idx = 1})
+local ids = mg.tensor({{2, 5, 1}, {7, 7, 3}}, {dtype = 'int64'})   -- 2 sequences of 3 ids
+local y = emb(ids)
+print(emb, y:size(3))                            -- Embedding(10, 4, padding_idx=1)  40 params; 4
+y:sum():backward()
+print(emb.weight.grad[7], emb.weight.grad[1])   -- 2 2 2 2 (id 7 twice);  0 0 0 0]]},
+
+  {name = {'mg.nn.Embedding:reset_parameters', 'mg.nn.EmbeddingBag:reset_parameters'},
+   sig = 'emb:reset_parameters()',
+   desc = [[
+Fills the weight again as at construction: N(0, 1) (or the layer's init function), from the
+global generator, then zeros in the padding_idx row.]],
+   example = [[
+local emb = nn.Embedding(3, 2, {padding_idx = 3})
+emb:reset_parameters()
+print(emb.weight[3])                             -- 0 0]]},
+
+  {name = 'mg.nn.EmbeddingBag',
+   sig = "nn.EmbeddingBag(num_embeddings, embedding_dim [, {mode = 'mean', padding_idx, init, dtype}])\n"
+      .. '  bag(ids, offsets [, per_sample_weights])   bag(ids2d [, nil, per_sample_weights])',
+   desc = [[
+An Embedding whose rows are reduced per bag, without building the {n, embedding_dim} block
+of a lookup and a separate sum: mode 'sum', 'mean' (the default, as PyTorch's) or 'max'
+(elementwise), giving {bags, embedding_dim}. Bags are given as in PyTorch, with 1-based
+offsets: 1-D int64 ids with offsets, the 1-based position in ids where each bag starts
+(the first is 1; non-decreasing; a repeated offset, or #ids + 1 at the end, makes an empty
+bag), or 2-D ids {bags, length} with no offsets. An empty bag gives zeros in every mode.
+Ids equal to padding_idx are left out of their bag (and of the count a mean divides by)
+and give no gradient. per_sample_weights (float, ids' shape, mode 'sum' only) scales each
+id's row, and gets a gradient too. The weight's gradient is dense, nonzero only in the rows
+used. Weight initialisation and errors as nn.Embedding. See F.embedding_bag.]],
+   example = [[
+local bag = nn.EmbeddingBag(10, 3, {mode = 'sum'})
+local ids = mg.tensor({4, 2, 9, 9, 1}, {dtype = 'int64'})
+local offsets = mg.tensor({1, 3, 3}, {dtype = 'int64'})   -- bags {4, 2}, {}, {9, 9, 1}
+local y = bag(ids, offsets)
+print(y:size(1), y[2])                           -- 3;  0 0 0 (the empty bag)
+print(nn.EmbeddingBag(10, 3)(mg.tensor({{1, 2}, {3, 4}}, {dtype = 'int64'})))   -- {2,3}: two means]]},
+
   -- ---- losses as modules -------------------------------------------------------------
 
   {name = 'mg.nn.MSELoss', sig = "nn.MSELoss([{reduction = 'mean'}])   -- loss(input, target)",
@@ -559,6 +612,31 @@ x @ weight^T + bias, with weight {out, in} and bias {out}: input {..., in} gives
 {..., out}. Error when x's last dimension is not in.]],
    example = [[
 print(F.linear(mg.ones(2, 3), mg.ones(4, 3), mg.zeros(4)))   -- a {2,4} tensor of 3s]]},
+
+  {name = 'mg.nn.functional.embedding', sig = 'F.embedding(ids, weight [, {padding_idx}])',
+   desc = [[
+The rows of weight {num, dim} at the int64 ids 1..num (any shape): a tensor of shape
+ids.shape .. {dim}, as index_select along dim 1. A row equal to padding_idx (1-based,
+negative from the end) is returned but gets no gradient. Repeated ids add up their
+gradients in weight.grad. Errors: ids not int64, an id out of 1..num, weight not 2-D.]],
+   example = [[
+local w = mg.tensor{{1, 2}, {3, 4}, {5, 6}}
+print(F.embedding(mg.tensor({3, 1, 3}, {dtype = 'int64'}), w))   -- {{5, 6}, {1, 2}, {5, 6}}]]},
+
+  {name = 'mg.nn.functional.embedding_bag',
+   sig = "F.embedding_bag(ids, weight [, offsets] [, {mode = 'mean', per_sample_weights, padding_idx}])",
+   desc = [[
+The sum, mean or max of weight's rows over each bag of ids, a {bags, dim} tensor: 1-D ids
+with offsets (1-based starts of the bags), or 2-D ids {bags, length} with no offsets (the
+options then may take offsets' place). Empty bags give zeros; ids equal to padding_idx are
+left out; per_sample_weights (ids' shape, mode 'sum') scale each row. Composed of
+index_select and scatter_add, so gradients flow to the rows used and to
+per_sample_weights. See nn.EmbeddingBag for the rules on offsets.]],
+   example = [[
+local w = mg.tensor{{1, 2}, {3, 4}, {5, 6}}
+local ids, offsets = mg.tensor({1, 2, 3}, {dtype = 'int64'}), mg.tensor({1, 3}, {dtype = 'int64'})
+print(F.embedding_bag(ids, w, offsets))                       -- {{2, 3}, {5, 6}}
+print(F.embedding_bag(ids:view(1, 3), w, {mode = 'max'}))    -- {{5, 6}}]]},
 
   {name = 'mg.nn.functional.mse_loss', sig = "F.mse_loss(input, target [, {reduction = 'mean'}])",
    desc = [[

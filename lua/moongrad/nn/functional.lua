@@ -3,6 +3,8 @@
 -- differentiates it with no backward rule of its own. Class indices are 1-based.
 local mg = require 'moongrad'
 local shape_string = require('moongrad.format').shape_string
+local check = require 'moongrad.check'
+local fail = check.fail
 
 local F = {}
 
@@ -69,6 +71,158 @@ function F.linear(x, weight, bias)
   local y = x:matmul(weight:t())
   return bias and y + bias or y
 end
+
+-- ---- embeddings ------------------------------------------------------------------------
+
+-- opts (nil or a table with only the keys in known), or {}.
+local function embedding_options(fname, opts, known)
+  if opts == nil then return {} end
+  if type(opts) ~= 'table' then fail('%s: expected an options table, got %s', fname, type(opts)) end
+  for k in pairs(opts) do
+    if not known[k] then fail("%s: unknown option '%s'", fname, tostring(k)) end
+  end
+  return opts
+end
+
+-- Checks input (int64 indices 1..#weight, any shape) against weight {num, dim} and
+-- padding_idx (1-based, negative from the end, or nil); returns padding_idx made positive.
+local function check_lookup(fname, input, weight, padding_idx)
+  if not mg.is_tensor(weight) or weight:dim() ~= 2 then
+    fail('%s: expected weight of shape {num_embeddings, embedding_dim}, got %s', fname,
+      mg.is_tensor(weight) and 'shape ' .. shape_string(weight.shape) or type(weight))
+  end
+  if not mg.is_tensor(input) or input.dtype ~= 'int64' then
+    fail("%s: expected indices as an int64 tensor (make it with {dtype = 'int64'}), got %s",
+      fname, mg.is_tensor(input) and 'a ' .. input.dtype .. ' tensor' or type(input))
+  end
+  local num = weight:size(1)
+  if input:numel() > 0 then
+    local lo, hi = input:min():item(), input:max():item()
+    if lo < 1 or hi > num then
+      fail('%s: index %d is out of range for %d embeddings (expected 1..%d)',
+        fname, lo < 1 and lo or hi, num, num)
+    end
+  end
+  if padding_idx == nil then return nil end
+  if math.type(padding_idx) ~= 'integer' or padding_idx == 0 or math.abs(padding_idx) > num then
+    fail('%s: expected padding_idx in 1..%d (or -%d..-1 from the end), got %s',
+      fname, num, num, tostring(padding_idx))
+  end
+  return padding_idx < 0 and num + padding_idx + 1 or padding_idx
+end
+
+-- embedding(input, weight [, {padding_idx}]): the rows of weight {num, dim} at the int64
+-- indices 1..num in input (any shape), shaped input.shape .. {dim}. Entries equal to
+-- padding_idx give their row, but no gradient flows to it. The gradient of weight is
+-- index_select's: dense, with the used rows' gradients summed (repeated indices add up)
+-- and zeros elsewhere. fname (internal) names the caller in errors.
+F.embedding = check.public(function(input, weight, opts, fname)
+  fname = fname or 'embedding'
+  opts = embedding_options(fname, opts, {padding_idx = true})
+  local padding_idx = check_lookup(fname, input, weight, opts.padding_idx)
+  local shape = {table.unpack(input.shape)}
+  shape[#shape + 1] = weight:size(2)
+  local flat = input:reshape(-1)
+  local rows = weight:index_select(1, flat)
+  if padding_idx and weight.requires_grad then
+    rows = mg.where(flat:eq(padding_idx):unsqueeze(2), rows:detach(), rows)
+  end
+  return rows:reshape(shape)
+end)
+
+local BAG_MODES = {sum = true, mean = true, max = true}
+
+-- For 1-D input of n indices, the 1-based bag of each entry: offsets (int64, 1-based,
+-- non-decreasing, starting at 1, at most n + 1) mark where each bag starts. An offset
+-- repeated makes an empty bag. Returns bag ids {n} and the number of bags.
+local function bag_ids(fname, n, offsets)
+  if not mg.is_tensor(offsets) or offsets.dtype ~= 'int64' or offsets:dim() ~= 1 then
+    fail('%s: expected offsets as a 1-D int64 tensor, got %s', fname,
+      mg.is_tensor(offsets) and ('a %s tensor of shape %s'):format(offsets.dtype, shape_string(offsets.shape)) or type(offsets))
+  end
+  local bags = offsets:numel()
+  if bags == 0 then
+    if n > 0 then fail('%s: expected offsets for %d indices, got none', fname, n) end
+    return mg.zeros(0, {dtype = 'int64'}), 0
+  end
+  if offsets[1]:item() ~= 1 then fail('%s: expected offsets to start at 1, got %d', fname, offsets[1]:item()) end
+  if bags > 1 then
+    local steps = offsets:narrow(1, 2, bags - 1) - offsets:narrow(1, 1, bags - 1)
+    local i = steps:argmin():item()
+    if steps[i]:item() < 0 then
+      fail('%s: expected non-decreasing offsets, got %d after %d (offsets %d and %d)',
+        fname, offsets[i + 1]:item(), offsets[i]:item(), i + 1, i)
+    end
+  end
+  if offsets[bags]:item() > n + 1 then
+    fail('%s: expected offsets of at most %d (the number of indices + 1), got %d', fname, n + 1, offsets[bags]:item())
+  end
+  local starts = mg.zeros(n + 1, {dtype = 'int64'}):scatter_add(1, offsets, mg.ones(bags, {dtype = 'int64'}))
+  return starts:narrow(1, 1, n):cumsum(1), bags
+end
+
+-- The elementwise max of each bag's rows (zeros for a bag with no kept entry; kept is 1 or 0
+-- per entry, counts the kept entries per bag): the rows are
+-- laid out in a {bags, longest, dim} block, one bag per row, the gaps at -inf, and max(2)
+-- sends each gradient to the entry it chose.
+local function bag_max(rows, kept, bag_of, offsets, counts)
+  local n, dim, bags = rows:size(1), rows:size(2), counts:numel()
+  if n == 0 then return mg.zeros(bags, dim, {dtype = rows.dtype}) end
+  local position = mg.arange(1, n + 1):long() - offsets:index_select(1, bag_of) + 1
+  local longest = position:max():item()
+  local slot = (bag_of - 1) * longest + position
+  local filled = mg.zeros(bags * longest, {dtype = rows.dtype}):scatter_add(1, slot, kept):gt(0)
+  local block = mg.zeros(bags * longest, dim, {dtype = rows.dtype}):scatter_add(1, slot:unsqueeze(2):expand(n, dim), rows)
+  local values = block:masked_fill(filled:logical_not():unsqueeze(2), -math.huge):view(bags, longest, dim):max(2)
+  return mg.where(counts:gt(0):unsqueeze(2), values, 0)
+end
+
+-- embedding_bag(input, weight [, offsets] [, {mode = 'mean', per_sample_weights, padding_idx}]):
+-- the sum, mean or max of the embeddings in each bag, a {bags, dim} tensor. input is 1-D
+-- with offsets (1-based starts of the bags, see bag_ids), or 2-D {B, L}: B bags of L
+-- indices. Entries equal to padding_idx are left out of their bag (and of its mean's
+-- count); an empty bag gives zeros. per_sample_weights (input's shape, mode 'sum' only)
+-- scales each entry. Computed with index_select and scatter_add, so weight's gradient is
+-- dense with only the used rows nonzero.
+F.embedding_bag = check.public(function(input, weight, offsets, opts, fname)
+  fname = fname or 'embedding_bag'
+  if opts == nil and type(offsets) == 'table' and not mg.is_tensor(offsets) then offsets, opts = nil, offsets end
+  opts = embedding_options(fname, opts, {mode = true, per_sample_weights = true, padding_idx = true})
+  local mode, psw = opts.mode or 'mean', opts.per_sample_weights
+  if not BAG_MODES[mode] then
+    fail("%s: expected mode 'sum', 'mean' or 'max', got %s", fname, tostring(mode))
+  end
+  local padding_idx = check_lookup(fname, input, weight, opts.padding_idx)
+  local n = input:numel()
+  if input:dim() == 2 then
+    if offsets ~= nil then fail('%s: offsets must be nil when input is 2-D (each row is a bag)', fname) end
+    offsets = mg.arange(0, input:size(1)) * input:size(2) + 1
+  elseif input:dim() ~= 1 then
+    fail('%s: expected input of 1 (with offsets) or 2 dimensions, got shape %s', fname, shape_string(input.shape))
+  elseif offsets == nil then
+    fail('%s: expected offsets with 1-D input (or a 2-D input {bags, length})', fname)
+  end
+  local bag_of, bags = bag_ids(fname, n, offsets)
+  if psw ~= nil then
+    if mode ~= 'sum' then fail("%s: per_sample_weights need mode 'sum', got '%s'", fname, mode) end
+    if not mg.is_tensor(psw) or shape_string(psw.shape) ~= shape_string(input.shape) or psw.dtype ~= weight.dtype then
+      fail('%s: expected per_sample_weights as a %s tensor of the input\'s shape %s, got %s', fname,
+        weight.dtype, shape_string(input.shape),
+        mg.is_tensor(psw) and ('a %s tensor of shape %s'):format(psw.dtype, shape_string(psw.shape)) or type(psw))
+    end
+  end
+  local dim, flat = weight:size(2), input:reshape(-1)
+  local rows = weight:index_select(1, flat)
+  -- 1 for each entry that counts, 0 for padding
+  local kept = padding_idx and flat:ne(padding_idx):to(weight.dtype) or mg.ones(n, {dtype = weight.dtype})
+  local counts = mg.zeros(bags, {dtype = weight.dtype}):scatter_add(1, bag_of, kept)
+  if mode == 'max' then return bag_max(rows, kept, bag_of, offsets, counts) end
+  local entry_weight = psw and kept * psw:reshape(-1) or kept
+  local sums = mg.zeros(bags, dim, {dtype = weight.dtype})
+    :scatter_add(1, bag_of:unsqueeze(2):expand(n, dim), rows * entry_weight:unsqueeze(2))
+  if mode == 'sum' then return sums end
+  return sums / counts:clamp(1):unsqueeze(2)
+end)
 
 -- ---- losses: options and reduction ------------------------------------------------------
 

@@ -1,4 +1,5 @@
--- The layers of nn: Linear, Sequential, Flatten, Dropout, the activations and the losses.
+-- The layers of nn: Linear, Sequential, Flatten, Dropout, the activations, the embeddings
+-- and the losses.
 -- Each is a Module subclass; read Linear first, it shows everything a layer needs.
 local mg = require 'moongrad'
 local Module = require 'moongrad.nn.module'
@@ -128,6 +129,94 @@ function Flatten:init(start_dim, end_dim) self.start_dim, self.end_dim = start_d
 function Flatten:forward(x) return x:flatten(self.start_dim, self.end_dim) end
 function Flatten:extra_repr() return ('start_dim=%d, end_dim=%d'):format(self.start_dim, self.end_dim) end
 layers.Flatten = Flatten
+
+-- ---- embeddings: lookup tables indexed by int64 ids 1..num_embeddings --------------------
+
+-- The (uninitialised) weight {num, dim} of an embedding layer, and opts.padding_idx made
+-- positive, after checking opts (whose keys must be in known).
+local function embedding_weight(layer, num, dim, opts, known)
+  for k in pairs(opts) do
+    if not known[k] then error(("%s: unknown option '%s'"):format(layer, tostring(k)), 4) end -- the caller of Embedding(...)
+  end
+  local p = opts.padding_idx
+  if p ~= nil and (math.type(p) ~= 'integer' or p == 0 or math.abs(p) > num) then
+    error(('%s: expected padding_idx in 1..%d (or -%d..-1 from the end), got %s'):format(
+      layer, num, num, tostring(p)), 4)
+  end
+  if opts.init ~= nil and type(opts.init) ~= 'function' then
+    error(('%s: expected init to be a function(weight), got %s'):format(layer, type(opts.init)), 4)
+  end
+  local weight = mg.empty(num, dim, {dtype = opts.dtype or 'float32', requires_grad = true})
+  local padding_idx = p and (p < 0 and num + p + 1 or p)
+  return weight, padding_idx
+end
+
+-- Both layers' reset_parameters: N(0, 1) or opts.init, then the padding row zeroed.
+local function reset_embedding(self)
+  (self.init_fn or init.normal_)(self.weight)
+  if self.padding_idx then mg.no_grad(function() self.weight[self.padding_idx]:fill_(0) end) end
+end
+
+-- Embedding(num_embeddings, embedding_dim [, {padding_idx, init, dtype = 'float32'}]):
+-- forward(ids) with int64 ids of any shape gives ids.shape .. {embedding_dim}.
+local Embedding = Module:extend('Embedding')
+
+function Embedding:init(num_embeddings, embedding_dim, opts)
+  opts = opts or {}
+  self.num_embeddings, self.embedding_dim = num_embeddings, embedding_dim
+  check_size('Embedding', 'num_embeddings', num_embeddings)
+  check_size('Embedding', 'embedding_dim', embedding_dim)
+  self.weight, self.padding_idx = embedding_weight('Embedding', num_embeddings, embedding_dim, opts,
+                                                       {padding_idx = true, init = true, dtype = true})
+  self.init_fn = opts.init
+  self:reset_parameters()
+end
+
+Embedding.reset_parameters = reset_embedding
+
+-- Both layers' forwards tail-call F, so that F's errors point at the line that called the layer.
+function Embedding:forward(ids)
+  return F.embedding(ids, self.weight, {padding_idx = self.padding_idx}, 'Embedding')
+end
+
+function Embedding:extra_repr()
+  return self.num_embeddings .. ', ' .. self.embedding_dim
+         .. (self.padding_idx and ', padding_idx=' .. self.padding_idx or '')
+end
+layers.Embedding = Embedding
+
+-- EmbeddingBag(num_embeddings, embedding_dim [, {mode = 'mean', padding_idx, init, dtype}]):
+-- forward(ids, offsets [, per_sample_weights]) or forward(ids2d [, nil, per_sample_weights])
+-- gives one reduced embedding per bag, {bags, embedding_dim} (F.embedding_bag).
+local EmbeddingBag = Module:extend('EmbeddingBag')
+
+function EmbeddingBag:init(num_embeddings, embedding_dim, opts)
+  opts = opts or {}
+  local mode = opts.mode or 'mean'
+  if mode ~= 'sum' and mode ~= 'mean' and mode ~= 'max' then
+    error(("EmbeddingBag: expected mode 'sum', 'mean' or 'max', got %s"):format(tostring(mode)), 3)
+  end
+  self.num_embeddings, self.embedding_dim, self.mode = num_embeddings, embedding_dim, mode
+  check_size('EmbeddingBag', 'num_embeddings', num_embeddings)
+  check_size('EmbeddingBag', 'embedding_dim', embedding_dim)
+  self.weight, self.padding_idx = embedding_weight('EmbeddingBag', num_embeddings, embedding_dim, opts,
+                                                       {mode = true, padding_idx = true, init = true, dtype = true})
+  self.init_fn = opts.init
+  self:reset_parameters()
+end
+
+EmbeddingBag.reset_parameters = reset_embedding
+
+function EmbeddingBag:forward(ids, offsets, per_sample_weights)
+  return F.embedding_bag(ids, self.weight, offsets, {mode = self.mode, padding_idx = self.padding_idx,
+                         per_sample_weights = per_sample_weights}, 'EmbeddingBag')
+end
+
+function EmbeddingBag:extra_repr()
+  return self.num_embeddings .. ', ' .. self.embedding_dim .. ", mode='" .. self.mode .. "'"
+         .. (self.padding_idx and ', padding_idx=' .. self.padding_idx or '')
+end
+layers.EmbeddingBag = EmbeddingBag
 
 -- ---- losses as modules: nn.CrossEntropyLoss{label_smoothing = 0.1}(logits, target) ------
 
