@@ -1,5 +1,5 @@
-/* Indexing: index_select, gather, scatter_add, masked_fill and one_hot (0-based int64
- * indices). Every call checks all of its indices before it writes anything, so a failed
+/* Indexing: index_select, gather, scatter_add, index_add_, masked_fill and one_hot
+ * (0-based int64 indices). Every call checks all of its indices before it writes anything, so a failed
  * call leaves its arguments unchanged. Messages print indices and dims 1-based, as users
  * see them. */
 #include <string.h>
@@ -297,6 +297,131 @@ mg_tensor *mg_scatter_add(const mg_tensor *t, int dim, const mg_tensor *index,
   }
   return record(out, 2, (const mg_tensor *[]){t, src}, "scatter_add", scatter_add_backward,
                 index, dim);
+}
+
+/* ---- index_add_: t.select(dim, index[i]) += src.select(dim, i) -------------------------- */
+
+typedef struct {
+  char *dst;
+  const char *src;
+  const int64_t *index;
+  mg_dtype dtype;
+  /* t is {outer, dst_len, inner} and src {outer, count, inner} */
+  int64_t outer, count, inner, dst_len;
+} rows_ctx;
+
+#define ROWS_LOOP(T, sum)                                                                  \
+  for (int64_t o = 0; o < c->outer; o++)                                                   \
+    for (int64_t i = first; i < last; i++) {                                               \
+      T *d = (T *)dst + (o * c->dst_len + c->index[i]) * c->inner;                         \
+      const T *x = (const T *)c->src + (o * c->count + i) * c->inner;                      \
+      for (int64_t j = 0; j < c->inner; j++) d[j] = sum;                                   \
+    }
+
+/* Adds the blocks of index positions [first, last) into dst, laid out as t. */
+static void add_rows(const rows_ctx *c, void *dst, int64_t first, int64_t last) {
+  switch (c->dtype) {
+  case MG_FLOAT32: ROWS_LOOP(float, d[j] + x[j]) break;
+  case MG_FLOAT64: ROWS_LOOP(double, d[j] + x[j]) break;
+  case MG_INT64: ROWS_LOOP(int64_t, (int64_t)((uint64_t)d[j] + (uint64_t)x[j])) break;
+  default: ROWS_LOOP(bool, d[j] || x[j]) break;
+  }
+}
+
+/* A fixed number of chunks, so that the order of the sums, and so their rounding, does not
+ * depend on the number of threads. */
+#define ADD_CHUNKS 8
+
+typedef struct {
+  const rows_ctx *rows;
+  char *partials; /* ADD_CHUNKS zeroed copies of t's shape */
+  int64_t partial_bytes;
+} chunks_ctx;
+
+static void add_chunks(void *arg, int64_t begin, int64_t end) {
+  const chunks_ctx *c = arg;
+  int64_t count = c->rows->count;
+  for (int64_t k = begin; k < end; k++)
+    add_rows(c->rows, c->partials + k * c->partial_bytes, k * count / ADD_CHUNKS,
+             (k + 1) * count / ADD_CHUNKS);
+}
+
+#define MERGE_LOOP(T, sum)                                                                 \
+  for (int k = 0; k < ADD_CHUNKS; k++) {                                                   \
+    const T *x = (const T *)partials + k * numel;                                          \
+    for (int64_t j = 0; j < numel; j++) d[j] = sum;                                        \
+  }
+
+/* dst += each partial in turn. */
+static void merge_chunks(mg_dtype dtype, void *dst, const void *partials, int64_t numel) {
+  switch (dtype) {
+  case MG_FLOAT32: { float *d = dst; MERGE_LOOP(float, d[j] + x[j]) } break;
+  case MG_FLOAT64: { double *d = dst; MERGE_LOOP(double, d[j] + x[j]) } break;
+  case MG_INT64: {
+    int64_t *d = dst;
+    MERGE_LOOP(int64_t, (int64_t)((uint64_t)d[j] + (uint64_t)x[j]))
+  } break;
+  default: { bool *d = dst; MERGE_LOOP(bool, d[j] || x[j]) } break;
+  }
+}
+
+/* Both contiguous: each index adds a block of inner contiguous elements, as many times as
+ * there are positions before dim (kmeans adds n rows of d features into k sums). Reading
+ * src bounds it, so a large src into a small t is split into chunks of index positions
+ * that threads add into zeroed copies of t, added to t at the end. */
+static int add_blocks(mg_tensor *t, int dim, const mg_tensor *index, const mg_tensor *src) {
+  rows_ctx c = {mg_data(t), mg_data(src), mg_data(index), t->dtype, 1, mg_numel(index), 1,
+                t->size[dim]};
+  for (int d = 0; d < dim; d++) c.outer *= t->size[d];
+  for (int d = dim + 1; d < t->ndim; d++) c.inner *= t->size[d];
+  int64_t numel = mg_numel(t), es = (int64_t)mg_dtype_size(t->dtype);
+  if (mg_numel(src) * es < 4 * MG_PARALLEL_GRAIN || numel * ADD_CHUNKS * 4 > mg_numel(src)) {
+    add_rows(&c, c.dst, 0, c.count);
+    return 0;
+  }
+  int64_t size = numel * ADD_CHUNKS;
+  mg_tensor *partials = mg_zeros(t->dtype, 1, &size);
+  if (!partials) return -1;
+  chunks_ctx cc = {&c, mg_data(partials), numel * es};
+  mg_parallel_for(ADD_CHUNKS, 1, add_chunks, &cc);
+  merge_chunks(t->dtype, c.dst, cc.partials, numel);
+  mg_release(partials);
+  return 0;
+}
+
+static int index_add_check(mg_tensor *t, int dim, const mg_tensor *index, const mg_tensor *src) {
+  const char *what = "index_add_";
+  char b1[MG_SHAPE_STR], b2[MG_SHAPE_STR];
+  if (mg_check_dim(what, dim, t->ndim) || check_int64(what, index)) return -1;
+  if (index->ndim > 1)
+    return mg_fail("%s: expected a 1-D index tensor, got shape %s", what,
+                   mg_shape_str(index->ndim, index->size, b1));
+  if (src->dtype != t->dtype)
+    return mg_fail("%s: expected source of the tensor's dtype %s, got %s", what,
+                   mg_dtype_name(t->dtype), mg_dtype_name(src->dtype));
+  /* source is t's shape with index's length along dim */
+  bool fits = src->ndim == t->ndim;
+  for (int d = 0; fits && d < t->ndim; d++)
+    fits = src->size[d] == (d == dim ? mg_numel(index) : t->size[d]);
+  if (!fits)
+    return mg_fail("%s: expected source of the tensor's shape %s with %lld along dimension "
+                   "%d (the index's length), got shape %s",
+                   what, mg_shape_str(t->ndim, t->size, b1), (long long)mg_numel(index),
+                   dim + 1, mg_shape_str(src->ndim, src->size, b2));
+  return check_index(what, index, t, dim);
+}
+
+int mg_index_add_(mg_tensor *t, int dim, const mg_tensor *index, const mg_tensor *src) {
+  if (index_add_check(t, dim, index, src) || mg_prepare_write("index_add_", t, 1, &src))
+    return -1;
+  if (mg_is_contiguous(t) && mg_is_contiguous(src) && src->storage != t->storage &&
+      index->storage != t->storage && (index->ndim == 0 || index->stride[0] == 1))
+    return add_blocks(t, dim, index, src);
+  /* otherwise a scatter_add with the index repeated over source's other dims */
+  int64_t istride[MG_MAX_DIMS] = {0};
+  istride[dim] = index->ndim ? index->stride[0] : 0;
+  mg_tensor spread = header(index, src->ndim, src->size, istride);
+  return scatter_run(t, dim, &spread, src);
 }
 
 /* ---- masked_fill: t[mask] = value, mask broadcast -------------------------------------- */

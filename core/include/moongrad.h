@@ -194,6 +194,9 @@ mg_tensor *mg_gather(const mg_tensor *t, int dim, const mg_tensor *index);
 mg_tensor *mg_scatter_add(const mg_tensor *t, int dim, const mg_tensor *index,
                           const mg_tensor *src);
 int mg_scatter_add_(mg_tensor *t, int dim, const mg_tensor *index, const mg_tensor *src);
+/* t.select(dim, index[i]) += src.select(dim, i) in place (PyTorch's index_add_): index 1-D,
+ * src t's shape but index's length along dim; repeated indices add up. */
+int mg_index_add_(mg_tensor *t, int dim, const mg_tensor *index, const mg_tensor *src);
 mg_tensor *mg_masked_fill(const mg_tensor *t, const mg_tensor *mask, double value);
 int mg_masked_fill_(mg_tensor *t, const mg_tensor *mask, double value);
 mg_tensor *mg_one_hot(const mg_tensor *index, int64_t num_classes);

@@ -1,5 +1,5 @@
 /* Indexing in Lua: t:index_select(dim, idx), t:gather(dim, idx), t:scatter_add(_)(dim, idx,
- * src), t:masked_fill(_)(mask, value) and idx:one_hot([num_classes]). Dims and indices are
+ * src), t:index_add_(dim, idx, src), t:masked_fill(_)(mask, value) and idx:one_hot([num_classes]). Dims and indices are
  * 1-based here; mgL_check_index shifts an index tensor to core's 0-based one in a new tensor,
  * so every other argument is checked before it (a Lua error after it would leak it). */
 #include "binding.h"
@@ -41,6 +41,19 @@ static int scatter_add(lua_State *L, const char *what, bool inplace) {
 static int l_scatter_add(lua_State *L) { return scatter_add(L, "scatter_add", false); }
 static int l_scatter_add_(lua_State *L) { return scatter_add(L, "scatter_add_", true); }
 
+/* t:index_add_(dim, idx, src): adds src's slices along dim into t's at idx; returns t. */
+static int l_index_add_(lua_State *L) {
+  mg_tensor *t = mgL_check(L, 1);
+  int dim = mgL_check_dim(L, 2, t->ndim);
+  mg_tensor *src = mgL_check(L, 4);
+  mg_tensor *idx = mgL_check_index(L, 3, "index_add_", t->ndim ? t->size[dim] : -1);
+  int rc = mg_index_add_(t, dim, idx, src);
+  mg_release(idx);
+  if (rc) return mgL_error(L);
+  lua_settop(L, 1);
+  return 1;
+}
+
 /* The fill value: a number, or a boolean (for bool tensors). */
 static double check_value(lua_State *L, int arg) {
   if (lua_isboolean(L, arg)) return lua_toboolean(L, arg);
@@ -73,6 +86,7 @@ void mgL_open_index(lua_State *L, int methods, int module) {
   static const luaL_Reg fns[] = {
       {"index_select", l_index_select}, {"gather", l_gather},
       {"scatter_add", l_scatter_add},   {"scatter_add_", l_scatter_add_},
+      {"index_add_", l_index_add_},
       {"masked_fill", l_masked_fill},   {"masked_fill_", l_masked_fill_},
       {"one_hot", l_one_hot},           {NULL, NULL}};
   for (const luaL_Reg *r = fns; r->name; r++) {

@@ -1,4 +1,4 @@
-/* Tests of index_select, gather, scatter_add(_), masked_fill(_) and one_hot. Expected values
+/* Tests of index_select, gather, scatter_add(_), index_add_, masked_fill(_) and one_hot. Expected values
  * are worked out by hand in the comments next to them. */
 #include <stdio.h>
 
@@ -349,6 +349,152 @@ static void test_scatter_add_errors(void **state) {
   mg_release(ex), mg_release(r);
 }
 
+/* ---- index_add_ ----------------------------------------------------------------------- */
+
+static void test_index_add_dtypes(void **state) {
+  /* rows of src into rows of t at index {2, 0, 2}: t[2] = {5,6} + {10,20} + {50,60},
+   * t[0] = {1,2} + {30,40} */
+  for (size_t k = 0; k < 3; k++) {
+    mg_dtype dt = all_dtypes[k];
+    mg_tensor *t = T(dt, S(3, 2), 1, 2, 3, 4, 5, 6), *idx = IDX(S(3), 2, 0, 2);
+    mg_tensor *src = T(dt, S(3, 2), 10, 20, 30, 40, 50, 60);
+    assert_int_equal(mg_index_add_(t, 0, idx, src), 0);
+    EXPECT(t, dt, S(3, 2), 31, 42, 3, 4, 65, 86);
+    EXPECT(src, dt, S(3, 2), 10, 20, 30, 40, 50, 60);
+    mg_release(t), mg_release(src), mg_release(idx);
+  }
+  /* bool adds as logical or: t[2] = {1 or 0, 0 or 1}, t[0] stays {0, 0} */
+  mg_tensor *t = mg_zeros(MG_BOOL, 2, (int64_t[]){3, 2}), *idx = IDX(S(3), 2, 0, 2);
+  mg_tensor *src = T(MG_BOOL, S(3, 2), 1, 0, 0, 0, 0, 1);
+  assert_int_equal(mg_index_add_(t, 0, idx, src), 0);
+  EXPECT(t, MG_BOOL, S(3, 2), 0, 0, 0, 0, 1, 1);
+  mg_release(t), mg_release(src), mg_release(idx);
+}
+
+static void test_index_add_shapes(void **state) {
+  /* 1-D: {0,0,0}[0] += 1 + 2, [2] += 3 */
+  mg_tensor *v = mg_zeros(MG_FLOAT32, 1, (int64_t[]){3}), *i3 = IDX(S(3), 0, 0, 2);
+  mg_tensor *s3 = T(MG_FLOAT32, S(3), 1, 2, 3);
+  assert_int_equal(mg_index_add_(v, 0, i3, s3), 0);
+  EXPECT(v, MG_FLOAT32, S(3), 3, 0, 3);
+  /* dim 2 of {2, 3} with index {2, 2, 0}: row 0 gets [2] += 1 + 2, [0] += 3; row 1 gets
+   * [2] += 4 + 5, [0] += 6 */
+  mg_tensor *z = mg_zeros(MG_FLOAT64, 2, (int64_t[]){2, 3}), *idx = IDX(S(3), 2, 2, 0);
+  mg_tensor *src = T(MG_FLOAT64, S(2, 3), 1, 2, 3, 4, 5, 6);
+  assert_int_equal(mg_index_add_(z, 1, idx, src), 0);
+  EXPECT(z, MG_FLOAT64, S(2, 3), 3, 0, 3, 6, 0, 9);
+  /* a source with fewer positions than t along dim: {2, 1} into {2, 3} at column 2 */
+  mg_tensor *one = IDX(S(1), 1), *col = T(MG_FLOAT64, S(2, 1), 7, 8);
+  assert_int_equal(mg_index_add_(z, 1, one, col), 0);
+  EXPECT(z, MG_FLOAT64, S(2, 3), 3, 7, 3, 6, 8, 9);
+  /* an empty index changes nothing */
+  mg_tensor *none = mg_empty(MG_INT64, 1, (int64_t[]){0});
+  mg_tensor *nothing = mg_empty(MG_FLOAT64, 2, (int64_t[]){0, 3});
+  assert_int_equal(mg_index_add_(z, 0, none, nothing), 0);
+  EXPECT(z, MG_FLOAT64, S(2, 3), 3, 7, 3, 6, 8, 9);
+  mg_release(v), mg_release(i3), mg_release(s3), mg_release(z), mg_release(idx);
+  mg_release(src), mg_release(one), mg_release(col), mg_release(none), mg_release(nothing);
+}
+
+static void test_index_add_views(void **state) {
+  /* into a transposed t (the strided path), as in test_index_add_shapes: tt = {{3,0,3},
+   * {6,0,9}}, so base = tt^T = {{3,6},{0,0},{3,9}} */
+  mg_tensor *base = mg_zeros(MG_FLOAT32, 2, (int64_t[]){3, 2}), *tt = mg_transpose(base, 0, 1);
+  mg_tensor *idx = IDX(S(3), 2, 2, 0), *src = T(MG_FLOAT32, S(2, 3), 1, 2, 3, 4, 5, 6);
+  assert_int_equal(mg_index_add_(tt, 1, idx, src), 0);
+  EXPECT(base, MG_FLOAT32, S(3, 2), 3, 6, 0, 0, 3, 9);
+  /* from a transposed src and a strided index {2, 2, 0} (column 1 of a {3, 2} tensor) */
+  mg_tensor *srct = T(MG_FLOAT32, S(3, 2), 1, 4, 2, 5, 3, 6), *st = mg_transpose(srct, 0, 1);
+  mg_tensor *pairs = IDX(S(3, 2), 9, 2, 9, 2, 9, 0), *strided = mg_select(pairs, 1, 1);
+  mg_tensor *z = mg_zeros(MG_FLOAT32, 2, (int64_t[]){2, 3});
+  assert_int_equal(mg_index_add_(z, 1, strided, st), 0);
+  EXPECT(z, MG_FLOAT32, S(2, 3), 3, 0, 3, 6, 0, 9);
+  /* src sharing t's memory is read as it was before the call: {1,2,3} -> {1+3, 2, 3+1+2} */
+  mg_tensor *v = T(MG_FLOAT32, S(3), 1, 2, 3);
+  assert_int_equal(mg_index_add_(v, 0, idx, v), 0);
+  EXPECT(v, MG_FLOAT32, S(3), 4, 2, 6);
+  mg_release(base), mg_release(tt), mg_release(idx), mg_release(src), mg_release(srct);
+  mg_release(st), mg_release(pairs), mg_release(strided), mg_release(z), mg_release(v);
+}
+
+static void test_index_add_large(void **state) {
+  /* 100000 rows {1, 2, 3, 4} into 10 rows by i % 10 (large enough to be added in chunks):
+   * every row gets 10000 times {1, 2, 3, 4} */
+  int64_t n = 100000, bins = 10;
+  mg_tensor *idx = mg_empty(MG_INT64, 1, &n), *rows = mg_empty(MG_INT64, 2, (int64_t[]){n, 4});
+  mg_tensor *values = mg_empty(MG_FLOAT64, 2, (int64_t[]){n, 1});
+  int64_t *ip = mg_data(idx), *rp = mg_data(rows);
+  double *vp = mg_data(values);
+  for (int64_t i = 0; i < n; i++) {
+    ip[i] = i % bins, vp[i] = (double)i;
+    for (int j = 0; j < 4; j++) rp[4 * i + j] = j + 1;
+  }
+  mg_tensor *sums = mg_zeros(MG_INT64, 2, (int64_t[]){bins, 4});
+  assert_int_equal(mg_index_add_(sums, 0, idx, rows), 0);
+  for (int64_t b = 0; b < bins; b++)
+    for (int j = 0; j < 4; j++)
+      assert_int_equal(((int64_t *)mg_data(sums))[4 * b + j], 10000 * (j + 1));
+  /* the sum of i = 10 m + b for m < 10000 is 10 * 9999 * 10000 / 2 + 10000 b, exact in
+   * float64 */
+  mg_tensor *totals = mg_zeros(MG_FLOAT64, 2, (int64_t[]){bins, 1});
+  assert_int_equal(mg_index_add_(totals, 0, idx, values), 0);
+  for (int64_t b = 0; b < bins; b++)
+    assert_true(((double *)mg_data(totals))[b] == 499950000.0 + 10000.0 * (double)b);
+  mg_release(idx), mg_release(rows), mg_release(values), mg_release(sums), mg_release(totals);
+}
+
+static void test_index_add_errors(void **state) {
+  mg_tensor *t = T(MG_FLOAT32, S(3, 2), 1, 2, 3, 4, 5, 6);
+  mg_tensor *src = T(MG_FLOAT32, S(3, 2), 10, 20, 30, 40, 50, 60);
+  mg_tensor *src64 = T(MG_FLOAT64, S(3, 2), 10, 20, 30, 40, 50, 60);
+  mg_tensor *short_src = T(MG_FLOAT32, S(2, 2), 1, 2, 3, 4);
+  mg_tensor *flat_src = T(MG_FLOAT32, S(6), 1, 2, 3, 4, 5, 6);
+  mg_tensor *narrow_src = T(MG_FLOAT32, S(3, 1), 1, 2, 3);
+  mg_tensor *fidx = T(MG_FLOAT32, S(3), 0, 1, 2), *square = IDX(S(1, 3), 0, 1, 2);
+  mg_tensor *late = IDX(S(3), 0, 1, 3), *negative = IDX(S(3), 0, -1, 1), *ok = IDX(S(3), 0, 1, 0);
+  assert_int_equal(mg_index_add_(t, 0, fidx, src), -1);
+  expect_error("index_add_: expected an int64 index tensor, got float32");
+  assert_int_equal(mg_index_add_(t, 0, square, src), -1);
+  expect_error("index_add_: expected a 1-D index tensor, got shape {1,3}");
+  assert_int_equal(mg_index_add_(t, 0, ok, src64), -1);
+  expect_error("index_add_: expected source of the tensor's dtype float32, got float64");
+  assert_int_equal(mg_index_add_(t, 0, ok, short_src), -1);
+  expect_error("index_add_: expected source of the tensor's shape {3,2} with 3 along dimension "
+               "1 (the index's length), got shape {2,2}");
+  assert_int_equal(mg_index_add_(t, 0, ok, narrow_src), -1);
+  expect_error("index_add_: expected source of the tensor's shape {3,2} with 3 along dimension "
+               "1 (the index's length), got shape {3,1}");
+  assert_int_equal(mg_index_add_(t, 0, ok, flat_src), -1);
+  expect_error("index_add_: expected source of the tensor's shape {3,2} with 3 along dimension "
+               "1 (the index's length), got shape {6}");
+  assert_int_equal(mg_index_add_(t, 0, late, src), -1); /* checked before any write */
+  expect_error("index_add_: index 4 is out of range for dimension 1 of size 3");
+  assert_int_equal(mg_index_add_(t, 0, negative, src), -1);
+  expect_error("index_add_: index 0 is out of range for dimension 1 of size 3");
+  assert_int_equal(mg_index_add_(t, 2, ok, src), -1);
+  expect_error("index_add_: dimension 3 out of range (tensor has 2 dimensions)");
+  /* autograd does not record index_add_: it refuses a t or a source that requires grad */
+  assert_int_equal(mg_set_requires_grad(t, true), 0);
+  assert_int_equal(mg_index_add_(t, 0, ok, src), -1);
+  error_has("index_add_: in-place change of a tensor that requires grad");
+  assert_int_equal(mg_set_requires_grad(t, false), 0);
+  assert_int_equal(mg_set_requires_grad(src, true), 0);
+  assert_int_equal(mg_index_add_(t, 0, ok, src), -1);
+  error_has("index_add_: in-place writes are not recorded by autograd");
+  EXPECT(t, MG_FLOAT32, S(3, 2), 1, 2, 3, 4, 5, 6);
+  /* an expanded destination cannot be written */
+  mg_tensor *row = T(MG_FLOAT32, S(1, 2), 1, 2), *ex = mg_expand(row, 2, (int64_t[]){3, 2});
+  assert_int_equal(mg_index_add_(ex, 0, ok, src64), -1); /* the dtype is checked first */
+  expect_error("index_add_: expected source of the tensor's dtype float32, got float64");
+  assert_int_equal(mg_set_requires_grad(src, false), 0);
+  assert_int_equal(mg_index_add_(ex, 0, ok, src), -1);
+  error_has("index_add_: cannot write into an expanded tensor");
+  EXPECT(row, MG_FLOAT32, S(1, 2), 1, 2);
+  mg_release(t), mg_release(src), mg_release(src64), mg_release(short_src);
+  mg_release(flat_src), mg_release(narrow_src), mg_release(fidx), mg_release(square);
+  mg_release(late), mg_release(negative), mg_release(ok), mg_release(row), mg_release(ex);
+}
+
 /* ---- masked_fill ---------------------------------------------------------------------- */
 
 static void test_masked_fill_dtypes(void **state) {
@@ -516,7 +662,10 @@ int main(void) {
       cmocka_unit_test(test_gather_views),        cmocka_unit_test(test_gather_errors),
       cmocka_unit_test(test_scatter_add_dtypes),  cmocka_unit_test(test_scatter_add_shapes),
       cmocka_unit_test(test_scatter_add_views),   cmocka_unit_test(test_scatter_add_large),
-      cmocka_unit_test(test_scatter_add_errors),  cmocka_unit_test(test_masked_fill_dtypes),
+      cmocka_unit_test(test_scatter_add_errors),  cmocka_unit_test(test_index_add_dtypes),
+      cmocka_unit_test(test_index_add_shapes),    cmocka_unit_test(test_index_add_views),
+      cmocka_unit_test(test_index_add_large),     cmocka_unit_test(test_index_add_errors),
+      cmocka_unit_test(test_masked_fill_dtypes),
       cmocka_unit_test(test_masked_fill_broadcast), cmocka_unit_test(test_masked_fill_views),
       cmocka_unit_test(test_masked_fill_errors),  cmocka_unit_test(test_one_hot),
       cmocka_unit_test(test_one_hot_errors),

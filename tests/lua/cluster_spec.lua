@@ -132,6 +132,18 @@ describe('KMeans from given centers (Lloyd)', function()
     assert.are.equal(2, km.n_iter_)
     h.assert_close(km.inertia_, 0.5, 1e-12)
   end)
+
+  it('gives a point halfway between two centers to the first, as scikit-learn', function()
+    -- 1 lies halfway between the centers 0 and 2 and goes to the first; recorded from
+    -- scikit-learn 1.2.1 (float32, the same init): labels 0 1 0 1 1, centers 0.5 and 3,
+    -- inertia 2.5, n_iter 2
+    local x = mg.tensor{{0}, {2}, {1}, {4}, {3}}
+    local km = cluster.KMeans{n_clusters = 2, init = mg.tensor{{0}, {2}}}:fit(x)
+    assert.are.same({1, 2, 1, 2, 2}, km.labels_:totable())
+    h.assert_close(km.cluster_centers_, {{0.5}, {3}}, 1e-6, 1e-6)
+    h.assert_close(km.inertia_, 2.5, 1e-6)
+    assert.are.equal(2, km.n_iter_)
+  end)
 end)
 
 -- ---- KMeans with k-means++ ----------------------------------------------------------------

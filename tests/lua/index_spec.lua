@@ -1,5 +1,6 @@
--- Indexing from Lua: index_select, gather, scatter_add(_), masked_fill(_) and one_hot, with
--- 1-based dims and indices. Expected values are worked out by hand in the comments.
+-- Indexing from Lua: index_select, gather, scatter_add(_), index_add_, masked_fill(_) and
+-- one_hot, with 1-based dims and indices. Expected values are worked out by hand in the
+-- comments (index_add_'s also recorded from torch 1.13's Tensor.index_add_, 0-based there).
 local mg = require 'moongrad'
 local h = require 'tests.lua.helpers'
 
@@ -115,6 +116,68 @@ describe('scatter_add', function()
     local e = t:expand(2, 2, 2)
     h.assert_error_with(function() e:scatter_add_(1, idx{{{1, 1}}}, mg.ones(1, 1, 2)) end,
                         'scatter_add_', 'expanded')
+    assert.are.same({{1, 2}, {3, 4}}, t:totable())
+  end)
+end)
+
+describe('index_add_', function()
+  it('adds the rows of source into the rows index names, repeats adding up', function()
+    -- t[3] = {5,6} + {10,20} + {50,60}, t[1] = {1,2} + {30,40}
+    local t = mg.tensor{{1, 2}, {3, 4}, {5, 6}}
+    local r = t:index_add_(1, idx{3, 1, 3}, mg.tensor{{10, 20}, {30, 40}, {50, 60}})
+    assert.are.equal(t, r)
+    assert.are.same({{31, 42}, {3, 4}, {65, 86}}, t:totable())
+  end)
+
+  it('adds columns along dim 2, also into a transposed tensor', function()
+    -- each row: position 3 gets the first two values, position 1 the third
+    local src = mg.tensor{{1, 2, 3}, {4, 5, 6}}
+    assert.are.same({{3, 0, 3}, {6, 0, 9}}, mg.zeros(2, 3):index_add_(2, idx{3, 3, 1}, src):totable())
+    assert.are.same({{3, 0, 3}, {6, 0, 9}}, mg.zeros(2, 3):index_add_(-1, idx{3, 3, 1}, src):totable())
+    local base = mg.zeros(3, 2)
+    base:t():index_add_(2, idx{3, 3, 1}, src)
+    assert.are.same({{3, 6}, {0, 0}, {3, 9}}, base:totable())
+    assert.are.same({{1, 2, 3}, {4, 5, 6}}, src:totable())
+  end)
+
+  it('counts labels into bins (int64), and is also a function', function()
+    local counts = mg.index_add_(mg.zeros({3}, {dtype = 'int64'}), 1, idx{3, 1, 3, 3, 2},
+                                 mg.ones({5}, {dtype = 'int64'}))
+    assert.are.same({1, 1, 3}, counts:totable())
+    assert.are.equal('int64', counts.dtype)
+  end)
+
+  it('sums many rows into few exactly', function()
+    -- 30000 rows {1, 2} at labels 1, 2, 3, 1, 2, 3, ...: each bin gets 10000 of them
+    local n = 30000
+    local labels = idx{1, 2, 3}:view(1, 3):expand(n // 3, 3):contiguous():view(n)
+    local rows = mg.tensor{{1, 2}}:expand(n, 2):contiguous()
+    assert.are.same({{10000, 20000}, {10000, 20000}, {10000, 20000}},
+                    mg.zeros(3, 2):index_add_(1, labels, rows):totable())
+  end)
+
+  it('rejects bad input and leaves the tensor unchanged', function()
+    local t = mg.tensor{{1, 2}, {3, 4}}
+    local ones = mg.ones(2, 2)
+    h.assert_error_with(function() t:index_add_(1, idx{1, 3}, ones) end, 'index_add_', '3',
+                        'out of range')
+    h.assert_error_with(function() t:index_add_(1, idx{0, 1}, ones) end, 'index_add_', '0')
+    h.assert_error_with(function() t:index_add_(1, mg.tensor{1, 2}, ones) end, 'index_add_', 'int64')
+    h.assert_error_with(function() t:index_add_(1, idx{{1, 2}}, ones) end, 'index_add_', '1-D')
+    h.assert_error_with(function() t:index_add_(1, idx{1, 2}, ones:double()) end, 'index_add_',
+                        'float64')
+    h.assert_error_with(function() t:index_add_(1, idx{1, 2}, mg.ones(3, 2)) end, 'index_add_',
+                        'shape {2,2} with 2 along dimension 1', '{3,2}')
+    h.assert_error_with(function() t:index_add_(2, idx{1}, mg.ones(2, 2)) end, 'index_add_',
+                        'with 1 along dimension 2')
+    h.assert_error_with(function() t:index_add_(3, idx{1, 2}, ones) end, 'index_add_', 'dim')
+    h.assert_error_with(function() t:index_add_(1, idx{1, 2}, 5) end, "'index_add_'", 'tensor')
+    local w = mg.ones(2, 2, {requires_grad = true})
+    h.assert_error_with(function() w:index_add_(1, idx{1, 2}, ones) end, 'index_add_',
+                        'requires grad')
+    h.assert_error_with(function() t:index_add_(1, idx{1, 2}, w) end, 'index_add_', 'requires grad')
+    h.assert_error_with(function() t:expand(2, 2, 2):index_add_(1, idx{1}, mg.ones(1, 2, 2)) end,
+                        'index_add_', 'expanded')
     assert.are.same({{1, 2}, {3, 4}}, t:totable())
   end)
 end)

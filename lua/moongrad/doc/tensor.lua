@@ -794,6 +794,19 @@ local counts = mg.zeros(3)
 local idx = mg.tensor({1, 1, 3}, {dtype = 'int64'})
 print(counts:scatter_add(1, idx, mg.tensor{1, 2, 3}))   -- 3 0 3]]},
 
+  {name = {'mg.index_add_', 'mg.Tensor:index_add_'},
+   sig = 't:index_add_(dim, index, source)   mg.index_add_(t, dim, index, source)  (in place)',
+   desc = [[
+Adds slices of source into t along dim, as PyTorch's index_add_: slice i of source (along
+dim) is added to slice index[i] of t; repeated indices add up. index is a 1-D int64 tensor
+(1-based); source has t's dtype and shape except along dim, where it has #index elements.
+Returns t. Sums of rows by group in one pass (e.g. per-cluster sums); not recorded by
+autograd, so t and source must not require grad.]],
+   example = [[
+local sums = mg.zeros(2, 2)
+local groups = mg.tensor({2, 1, 2}, {dtype = 'int64'})
+print(sums:index_add_(1, groups, mg.tensor{{1, 2}, {3, 4}, {5, 6}}))   -- {{3, 4}, {6, 8}}]]},
+
   {name = {'mg.one_hot', 'mg.Tensor:one_hot'},
    sig = 'mg.one_hot(labels [, num_classes])   labels:one_hot([num_classes])',
    desc = [[
