@@ -298,26 +298,76 @@ static void add_rows(const plan *pl, const char *p, int64_t m, double *acc) {
   }
 }
 
+/* One step of best_rows in float32, as selects the compiler vectorises: sign 1 for max, -1
+ * for min (comparing sign * x); NaN wins over numbers, and the first of equals stays. */
+static inline void best_step_f32(const float *restrict x, int64_t m, int32_t i, float *restrict best,
+                                 int32_t *restrict at_step, float sign) {
+  for (int64_t j = 0; j < m; j++) {
+    int take = (sign * x[j] > sign * best[j]) | ((x[j] != x[j]) & (best[j] == best[j]));
+    best[j] = take ? x[j] : best[j];
+    at_step[j] = take ? i : at_step[j];
+  }
+}
+
+/* Max or min over a dim (and the step where each was, the first of equals; NaN wins) when
+ * another one is contiguous, as add_rows does for sums. */
+static void best_rows(const plan *pl, const char *p, int64_t m, int64_t *where) {
+  int64_t step = pl->stride * (int64_t)mg_dtype_size(pl->src->dtype);
+  if (pl->src->dtype == MG_FLOAT32 && pl->n <= INT32_MAX) {
+    float best[BLOCK];
+    int32_t at_step[BLOCK] = {0};
+    memcpy(best, p, (size_t)m * sizeof *best);
+    for (int32_t i = 1; i < (int32_t)pl->n; i++) {
+      const float *x = (const float *)(p + i * step);
+      if (pl->kind == K_MAX) best_step_f32(x, m, i, best, at_step, 1.0f);
+      else best_step_f32(x, m, i, best, at_step, -1.0f);
+    }
+    for (int64_t j = 0; j < m; j++) where[j] = at_step[j];
+    return;
+  }
+  double best[BLOCK], x[BLOCK];
+  load(pl->src->dtype, p, 1, m, best);
+  for (int64_t j = 0; j < m; j++) where[j] = 0;
+  for (int64_t i = 1; i < pl->n; i++) {
+    load(pl->src->dtype, p + i * step, 1, m, x);
+    for (int64_t j = 0; j < m; j++)
+      if (better(pl->kind, x[j], best[j])) best[j] = x[j], where[j] = i;
+  }
+}
+
 static void columns_range(void *arg, int64_t b, int64_t e) {
   const plan *pl = arg;
   const mg_tensor *t = pl->src;
   unsigned skip = 1u << pl->dim | 1u << pl->inner;
   int64_t cols = t->size[pl->inner], nb = (cols + BLOCK - 1) / BLOCK, os = pl->ostride[pl->inner];
+  size_t es = mg_dtype_size(t->dtype);
   for (int64_t w = b; w < e; w++) {
     int64_t q = w / nb, j0 = w % nb * BLOCK, m = min64(BLOCK, cols - j0);
-    double acc[BLOCK] = {0};
-    add_rows(pl, at(t, offset_of(t, t->stride, skip, q) + j0), m, acc);
+    const char *p = at(t, offset_of(t, t->stride, skip, q) + j0);
     int64_t o = offset_of(t, pl->ostride, skip, q) + j0 * os;
-    for (int64_t j = 0; j < m; j++)
-      mg_store(pl->out->dtype, at(pl->out, o + j * os),
-               pl->op == MG_MEAN ? acc[j] / (double)pl->n : acc[j]);
+    if (pl->kind == K_SUM) {
+      double acc[BLOCK] = {0};
+      add_rows(pl, p, m, acc);
+      for (int64_t j = 0; j < m; j++)
+        mg_store(pl->out->dtype, at(pl->out, o + j * os),
+                 pl->op == MG_MEAN ? acc[j] / (double)pl->n : acc[j]);
+      continue;
+    }
+    int64_t where[BLOCK];
+    best_rows(pl, p, m, where);
+    for (int64_t j = 0; j < m; j++) {
+      if (pl->idx) ((int64_t *)mg_data(pl->idx))[o + j * os] = where[j];
+      if (pl->out) /* the element itself, as emit copies it */
+        memcpy(at(pl->out, o + j * os), p + (where[j] * pl->stride + j) * (int64_t)es, es);
+    }
   }
 }
 
-/* The kept dim of stride 1 that column sums run along, or -1. */
+/* The kept dim of stride 1 that column sums (or maxima, minima) run along, or -1. */
 static int column_dim(plan *pl) {
   const mg_tensor *s = pl->src;
-  if (pl->kind != K_SUM || pl->pre != P_NONE || pl->exact || pl->stride == 1) return -1;
+  bool extreme = (pl->kind == K_MAX || pl->kind == K_MIN) && pl->op != MG_NORM;
+  if ((pl->kind != K_SUM && !extreme) || pl->pre != P_NONE || pl->exact || pl->stride == 1) return -1;
   for (int d = s->ndim - 1, o = 1; d >= 0; d--) {
     pl->ostride[d] = o;
     if (d != pl->dim) o *= s->size[d];

@@ -8,9 +8,9 @@
 --   print(mg.cluster.segment_report(df, labels))                   -- size and means per segment
 --
 -- Every loop over samples is a tensor op: distances are ||x||^2 - 2 x c^T + ||c||^2 (one
--- matrix product per iteration), the nearest center a minimum per point, the new centers a
--- second matrix product (of the 0/1 membership matrix with the points). Only loops over
--- clusters or k-means++ steps run in Lua.
+-- matrix product per iteration), the nearest center a minimum per point, the new centers
+-- the points' sums per label (one index_add_). Only loops over clusters or k-means++ steps
+-- run in Lua.
 local mg = require 'moongrad'
 local checks = require 'moongrad.check'
 local fail, public, describe, shape_str = checks.fail, checks.public, checks.describe, checks.shape_str
@@ -99,54 +99,25 @@ local function row_sq_norms(x) return (x * x):sum(2, KEEP) end
 
 -- ---- Lloyd's algorithm -------------------------------------------------------------------
 
--- The minimum of each column of a {k, n} tensor, {1, n}: halving k by elementwise minima of
--- contiguous blocks of rows, much faster than a reduction along the short dim.
-local function column_min(t)
-  local rows = t:size(1)
-  while rows > 1 do
-    local half = rows // 2
-    local m = t:narrow(1, 1, half):minimum(t:narrow(1, rows - half + 1, half))
-    if rows % 2 == 1 then m = mg.cat({m, t:narrow(1, half + 1, 1)}, 1) end
-    t, rows = m, half + rows % 2
-  end
-  return t
-end
-
--- The assignment step on the centered points as columns over a row of ones, xt1 {d+1, n}:
--- each point's nearest center and squared distance less ||x||^2. Returns labels {n}
--- (1-based, in x's float dtype), those distances {n}, and the per-cluster sums {k, d} and
--- counts {k} of the points. The distances are one product, [-2 c, ||c||^2] @ xt1 (faster
--- than addmm with a per-row bias). Membership is the mask dist == column minimum, as 0/1,
--- so that the sums are one product too; a point at equal distance from two centers would
--- count twice, so then (rarely) it goes to the first, as argmin gives.
-local function assign(xt1, centers)
-  local n, k, d = xt1:size(2), centers:size(1), centers:size(2)
-  local xt = xt1:narrow(1, 1, d)
-  local function distances() -- {k, n}
-    return mg.mm(mg.cat({centers * -2, (centers * centers):sum(2, KEEP)}, 2), xt1)
-  end
-  local dist = distances()
-  local nearest = column_min(dist)
-  local member = dist:eq(nearest):to(xt.dtype) -- faster than dist:eq_(nearest)
-  dist = nil -- only a tie needs the distances again; this frees the memory for what follows
-  -- counts of 0/1 are exact below 2^24 even in float32
-  local counts = member:sum(2)
-  local members = n < 2 ^ 24 and counts:sum():item() or member:ne(0):sum():item()
-  local labels
-  if members == n then
-    labels = mg.arange(1, k + 1, {dtype = xt.dtype}):view(1, k):mm(member):view(n)
-  else
-    local first = distances():argmin(1)
-    member = mg.zeros(k, n, {dtype = xt.dtype}):scatter_add(1, first:view(1, n), mg.ones(1, n, {dtype = xt.dtype}))
-    counts, labels = member:sum(2), first:to(xt.dtype)
-  end
-  return labels, nearest:view(n), mg.mm(member, xt:t()), counts
+-- The assignment step on the centered points, kept twice over a row or column of ones:
+-- points.t1 {d+1, n} (columns) and points.rows1 {n, d+1}. Returns each point's nearest center
+-- as int64 labels {n} (1-based; the first of equally near centers, as argmin gives), its
+-- squared distance less ||x||^2 {n}, and the per-cluster sums {k, d} and counts {k} of the
+-- points. The distances are one product, [-2 c, ||c||^2] @ t1 {k, n} (faster than addmm with
+-- a per-row bias); sums and counts are one index_add_ of rows1.
+local function assign(points, centers)
+  local t1, rows1 = points.t1, points.rows1
+  local k, d = centers:size(1), centers:size(2)
+  local dist = mg.mm(mg.cat({centers * -2, (centers * centers):sum(2, KEEP)}, 2), t1)
+  local nearest, labels = dist:min(1)
+  local totals = mg.zeros(k, d + 1, {dtype = rows1.dtype}):index_add_(1, labels, rows1)
+  return labels, nearest, totals:narrow(2, 1, d), totals:select(2, d + 1):contiguous()
 end
 
 -- Empty clusters take the points farthest from their centers, as scikit-learn's
 -- _relocate_empty_clusters does: each empty cluster in turn gets the next farthest point
 -- (sorted by distance, descending), which leaves its old cluster's sum.
-local function relocate_empty(xt, sums, counts, labels, dist)
+local function relocate_empty(x, sums, counts, labels, dist)
   if counts:eq(0):sum():item() == 0 then return end
   local empty_ids = {}
   for id, count in ipairs(counts:totable()) do -- k is small
@@ -155,8 +126,8 @@ local function relocate_empty(xt, sums, counts, labels, dist)
   local _, far = dist:topk(#empty_ids)
   for i, to in ipairs(empty_ids) do
     local row = far[i]:item()
-    local from = math.tointeger(labels[row]:item())
-    local point = xt:select(2, row)
+    local from = labels[row]:item()
+    local point = x[row]
     sums[from]:sub_(point)
     counts[from] = counts[from]:item() - 1
     sums[to]:copy_(point)
@@ -166,19 +137,19 @@ end
 
 -- One run of Lloyd's algorithm from the given centers of the centered data (as
 -- scikit-learn's _kmeans_single_lloyd: stop when the labels do not change or the squared
--- center shift is <= tol; labels and inertia of the final centers). xt1 as for assign; xx
+-- center shift is <= tol; labels and inertia of the final centers). points as for assign; xx
 -- {n}: the squared norms of the points. Returns centers, int64 labels, inertia
 -- (summed from the distances of the last assignment), n_iter.
-local function lloyd(xt1, xx, centers, max_iter, tol)
+local function lloyd(points, xx, centers, max_iter, tol)
   local k = centers:size(1)
   local labels, dist, old_labels, converged = nil, nil, nil, false
   local iter = 0
   for i = 1, max_iter do
     iter = i
     local sums, counts
-    labels, dist, sums, counts = assign(xt1, centers)
+    labels, dist, sums, counts = assign(points, centers)
     dist:add_(xx)
-    relocate_empty(xt1:narrow(1, 1, centers:size(2)), sums, counts, labels, dist)
+    relocate_empty(points.rows1:narrow(2, 1, centers:size(2)), sums, counts, labels, dist)
     local new_centers = sums:div(counts:view(k, 1))
     local shift = (new_centers - centers):pow(2):sum():item()
     centers = new_centers
@@ -190,10 +161,10 @@ local function lloyd(xt1, xx, centers, max_iter, tol)
     old_labels = labels
   end
   if not converged then
-    labels, dist = assign(xt1, centers)
+    labels, dist = assign(points, centers)
     dist:add_(xx)
   end
-  return centers, labels:to('int64'), dist:clamp_(0, math.huge):sum():item(), iter
+  return centers, labels, dist:clamp_(0, math.huge):sum():item(), iter
 end
 
 -- ---- k-means++ ---------------------------------------------------------------------------
@@ -299,11 +270,12 @@ local function fit(self, x)
     fail('%s: init has %d features, x has %d', who, self.init:size(2), d)
   end
   -- Centering (as scikit-learn does) keeps ||x||^2 - 2 x c + ||c||^2 accurate far from 0.
-  -- The centered points are kept as columns over a row of ones (see assign), xt1 {d+1, n}.
+  -- The centered points are kept over a column and a row of ones (see assign).
   local mean = x:mean(1, KEEP)
-  local xt1 = mg.ones(d + 1, n, {dtype = x.dtype})
-  local xt = xt1:narrow(1, 1, d):copy_(x:t()):sub_(mean:view(d, 1))
-  local xx = mg.ones(1, d, {dtype = x.dtype}):mm(xt * xt):view(n) -- squared norms
+  local rows1 = mg.ones(n, d + 1, {dtype = x.dtype})
+  local xc = rows1:narrow(2, 1, d):copy_(x):sub_(mean)
+  local points = {rows1 = rows1, t1 = rows1:t():contiguous()}
+  local xx = (xc * xc):mm(mg.ones(d, 1, {dtype = x.dtype})):view(n) -- squared norms
   -- scikit-learn's tol is relative to the mean variance of the features
   local tol = self.tol * (xx:sum():item() / (n * d))
   local best
@@ -313,9 +285,9 @@ local function fit(self, x)
     if mg.is_tensor(self.init) then
       start = self.init:to(x.dtype) - mean
     else
-      start = kmeans_plusplus(xt:t(), k)
+      start = kmeans_plusplus(xc, k)
     end
-    local centers, labels, inertia, n_iter = lloyd(xt1, xx, start, self.max_iter, tol)
+    local centers, labels, inertia, n_iter = lloyd(points, xx, start, self.max_iter, tol)
     if not best or inertia < best.inertia then
       best = {centers = centers, labels = labels, inertia = inertia, n_iter = n_iter}
     end

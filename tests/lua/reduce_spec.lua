@@ -99,6 +99,22 @@ describe('max and min', function()
     assert.are.same({2, 1}, i:totable())
   end)
 
+  it('over the first dim of a wide tensor (read a row at a time) keep ties and NaN', function()
+    for _, dtype in ipairs{'float32', 'float64'} do
+      local x = mg.tensor({{1, 5, 2, 7, 0, 3, 3, 9, -1, 4},
+                           {4, 5, 8, 7, 0, 2, 6, 1, NAN, 4},
+                           {2, 1, 8, 0, 6, 3, 6, 9, -2, 5}}, {dtype = dtype})
+      local v, i = x:max(1)
+      h.assert_close(v, {4, 5, 8, 7, 6, 3, 6, 9, NAN, 5})
+      assert.are.same({2, 1, 2, 1, 3, 1, 2, 1, 2, 3}, i:totable())
+      v, i = x:min(1)
+      h.assert_close(v, {1, 1, 2, 0, 0, 2, 3, 1, NAN, 4})
+      assert.are.same({1, 3, 1, 3, 1, 2, 1, 2, 2, 1}, i:totable())
+      assert.are.same({2, 1, 2, 1, 3, 1, 2, 1, 2, 3}, x:argmax(1):totable())
+      assert.are.same({1, 3, 1, 3, 1, 2, 1, 2, 2, 1}, x:argmin(1):totable())
+    end
+  end)
+
   it('propagate NaN', function()
     local v, i = mg.tensor{1, NAN, 3}:max(1)
     assert.is_true(v:item() ~= v:item())
