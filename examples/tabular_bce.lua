@@ -7,7 +7,8 @@
 -- usage: moongrad examples/tabular_bce.lua DATA.csv [--target NAME] [--epochs N]
 --          [--validation FRACTION] [--patience N] [--log FILE.csv] [--save FILE.safetensors]
 --   the target column (default 'target') holds 0/1; every other column is a feature.
---   e.g. ../shared/data/uci/breast_cancer.csv (569 tumours, 30 features): about 97%.
+--   e.g. the UCI breast cancer table, uci/breast_cancer.csv in the benchmark data the tests
+--   use when present (569 tumours, 30 features): about 97%. Nothing else is read.
 --   fit keeps the last --validation of the training part (default 0.1) to validate on
 --   (validation_split), logs each epoch to --log (a CSV file) and stops early when val_loss
 --   has not improved for --patience epochs (by default as many as --epochs, so that all of

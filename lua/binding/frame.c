@@ -133,6 +133,18 @@ static int value_type(lua_State *L, int idx, int na) {
   }
 }
 
+/* The cell the Lua value at idx gives (not valid for nil or the NA sentinel at na; a number
+ * fills both i and f); false when the value cannot be a cell. A string cell borrows the
+ * value's bytes, which must stay on the stack or in a table while it is used. */
+static bool to_cell(lua_State *L, int idx, int na, mg_cell *cell) {
+  int type = value_type(L, idx, na);
+  *cell = (mg_cell){.type = type < 0 ? MG_COL_FLOAT64 : (mg_coltype)type, .valid = type >= 0};
+  if (type == MG_COL_FLOAT64 || type == MG_COL_INT64) cell->i = lua_tointeger(L, idx), cell->f = lua_tonumber(L, idx);
+  else if (type == MG_COL_BOOL) cell->b = lua_toboolean(L, idx);
+  else if (type == MG_COL_STRING) cell->s = lua_tolstring(L, idx, &cell->len);
+  return type != MG_NUM_COLTYPES;
+}
+
 /* The column type of the values t[1..n]: integers alone give int64, numbers float64. what
  * names the caller in errors. */
 static mg_coltype table_type(lua_State *L, int t, int64_t n, int na, const char *name,
@@ -280,18 +292,9 @@ static int l_fillna_(lua_State *L) {
   mg_frame *f = mgL_check_frame(L, 1);
   int col = (int)luaL_checkinteger(L, 2) - 1;
   mg_fill how = (mg_fill)luaL_checkoption(L, 3, NULL, hows);
-  mg_cell value = {.valid = true};
-  switch (lua_type(L, 4)) {
-  case LUA_TNUMBER:
-    value.type = lua_isinteger(L, 4) ? MG_COL_INT64 : MG_COL_FLOAT64;
-    value.i = lua_tointeger(L, 4);
-    value.f = lua_tonumber(L, 4);
-    break;
-  case LUA_TBOOLEAN: value.type = MG_COL_BOOL, value.b = lua_toboolean(L, 4); break;
-  case LUA_TSTRING: value.type = MG_COL_STRING, value.s = lua_tolstring(L, 4, &value.len); break;
-  default:
-    if (how == MG_FILL_VALUE) return luaL_typeerror(L, 4, "number, boolean or string");
-  }
+  mg_cell value;
+  if ((!to_cell(L, 4, 0, &value) || !value.valid) && how == MG_FILL_VALUE)
+    return luaL_typeerror(L, 4, "number, boolean or string");
   return mg_frame_fillna_(f, col, how, &value) ? mgL_error(L) : 0;
 }
 
@@ -420,15 +423,9 @@ static int l_read_sql(lua_State *L) {
   mg_cell *params = lua_newuserdatauv(L, (size_t)n * sizeof *params + 1, 0);
   for (int k = 0; k < n; k++) {
     lua_geti(L, 3, k + 1); /* strings stay alive in params */
-    int type = value_type(L, -1, 5);
-    if (type == MG_NUM_COLTYPES)
+    if (!to_cell(L, -1, 5, &params[k]))
       return luaL_error(L, "read_sql: parameter %d is a %s (expected a number, boolean, string, "
                         "nil or mg.data.NA)", k + 1, luaL_typename(L, -1));
-    params[k] = (mg_cell){.type = type < 0 ? MG_COL_FLOAT64 : (mg_coltype)type, .valid = type >= 0};
-    if (type == MG_COL_FLOAT64) params[k].f = lua_tonumber(L, -1);
-    else if (type == MG_COL_INT64) params[k].i = lua_tointeger(L, -1);
-    else if (type == MG_COL_BOOL) params[k].b = lua_toboolean(L, -1);
-    else if (type == MG_COL_STRING) params[k].s = lua_tolstring(L, -1, &params[k].len);
     lua_pop(L, 1);
   }
   return mgL_push_frame(L, mg_read_sql(path, query, n, params), true);
