@@ -548,7 +548,7 @@ static mg_frame *take_rows(const char *what, const mg_frame *f, int64_t n, const
 static int64_t *alloc_rows(const char *what, int64_t n) {
   if (n < 0 || (uint64_t)n > SIZE_MAX / 16)
     return mg_fail_null("%s: %lld rows are too many to allocate", what, (long long)n);
-  int64_t *rows = malloc((size_t)n * sizeof *rows + 1);
+  int64_t *rows = mg_big_malloc((size_t)n * sizeof *rows + 1);
   return rows ? rows : mg_fail_null("%s: out of memory", what);
 }
 
@@ -668,6 +668,9 @@ mg_tensor *mg_frame_to_tensor(const mg_frame *f, int n, const int *cols, mg_dtyp
 
 mg_frame *mg_frame_dropna(const mg_frame *f, int n, const int *cols, bool all) {
   if (check_cols("dropna", f, n, cols)) return NULL;
+  bool any_mask = false;
+  for (int k = 0; k < n; k++) any_mask = any_mask || f->cols[cols[k]]->valid;
+  if (!any_mask) return mg_frame_copy(f); /* nothing to drop: share the columns */
   uint8_t *missing = calloc((size_t)f->nrows + 1, 1);
   if (!missing) return mg_fail_null("dropna: out of memory");
   for (int k = 0; k < n; k++) {
@@ -854,10 +857,26 @@ static bool key_missing(mg_column *const *keys, int n, int64_t r) {
   return false;
 }
 
-/* A hash of each of the n rows of the columns keys[0..nkeys), combined column by column. */
-static uint64_t *hash_rows(const char *what, mg_column *const *keys, int nkeys, int64_t n) {
-  uint64_t *h = calloc((size_t)n + 1, sizeof *h);
+/* Whether one key column's bits are its values, so that equal bits are equal keys: an int64
+ * or bool column, with no missing value where missing keys form a group. */
+static bool exact_key(mg_column *const *keys, int nkeys, bool keep_na) {
+  return nkeys == 1 && (keys[0]->type == MG_COL_INT64 || keys[0]->type == MG_COL_BOOL) &&
+         !(keep_na && keys[0]->valid);
+}
+
+/* A hash of each of the n rows of the columns keys[0..nkeys), combined column by column; for
+ * an exact key, its bits: an int64 column's own data, borrowed. *owned: what to free. */
+static const uint64_t *hash_rows(const char *what, mg_column *const *keys, int nkeys, int64_t n,
+                                 bool exact, uint64_t **owned) {
+  *owned = NULL;
+  if (exact && keys[0]->type == MG_COL_INT64) return keys[0]->data;
+  uint64_t *h = *owned = mg_big_malloc(((size_t)n + 1) * sizeof *h);
   if (!h) return mg_fail_null("%s: out of memory", what);
+  if (exact) {
+    for (int64_t r = 0; r < n; r++) h[r] = cell_bits(keys[0], r);
+    return h;
+  }
+  memset(h, 0, (size_t)n * sizeof *h);
   for (int k = 0; k < nkeys; k++)
     for (int64_t r = 0; r < n; r++) {
       uint64_t v = is_valid(keys[k], r) ? cell_bits(keys[k], r) : 0x5bd1e9955bd1e995u;
@@ -868,64 +887,102 @@ static uint64_t *hash_rows(const char *what, mg_column *const *keys, int nkeys, 
 }
 
 /* The distinct keys of a set of rows, found through a hash table: group g (numbered in the
- * order of first appearance) holds the rows equal to its first row, first[g]. */
+ * order of first appearance) holds the rows equal to its first row, first[g]. The table grows
+ * with the groups, not the rows, so that few distinct keys stay in cache; a slot keeps its
+ * group's hash so that a probe reads one place. */
+typedef struct {
+  uint64_t hash;
+  int64_t group; /* -1: empty */
+} index_slot;
+
 typedef struct {
   mg_column *const *keys;
   int nkeys;
-  uint64_t *hash; /* per row */
-  int64_t *slots; /* a group, or -1 */
+  bool exact;           /* hash holds the key's bits (exact_key): equal hashes are equal keys */
+  const uint64_t *hash; /* per row */
+  uint64_t *owned_hash; /* hash when it is not the key column's data */
+  index_slot *slots;
   size_t mask;
   int64_t *first;
   int64_t ngroups;
 } row_index;
 
 static void index_free(row_index *ix) {
-  free(ix->hash);
+  free(ix->owned_hash);
   free(ix->slots);
   free(ix->first);
-  ix->hash = NULL, ix->slots = NULL, ix->first = NULL;
+  ix->hash = ix->owned_hash = NULL, ix->slots = NULL, ix->first = NULL;
+}
+
+/* Rows ahead whose slot a build or a probe asks the cache for: a table of many groups is
+ * larger than the cache, and the rows' hashes are known in advance. */
+enum { PREFETCH_AHEAD = 16 };
+
+static size_t first_slot(const row_index *ix, uint64_t h) {
+  return (ix->exact ? mix64(h) : h) & ix->mask;
+}
+
+/* Slots for groups 0..ngroups at most half full, each group in its place. */
+static int index_resize(row_index *ix, size_t nslots) {
+  index_slot *slots = malloc(nslots * sizeof *slots);
+  if (!slots) return -1;
+  for (size_t i = 0; i < nslots; i++) slots[i] = (index_slot){0, -1};
+  for (size_t i = 0; ix->slots && i <= ix->mask; i++) {
+    if (ix->slots[i].group < 0) continue;
+    size_t j = (ix->exact ? mix64(ix->slots[i].hash) : ix->slots[i].hash) & (nslots - 1);
+    while (slots[j].group >= 0) j = (j + 1) & (nslots - 1);
+    slots[j] = ix->slots[i];
+  }
+  free(ix->slots);
+  ix->slots = slots;
+  ix->mask = nslots - 1;
+  return 0;
 }
 
 /* Groups the n rows of keys, writing each row's group to group[r] (-1 for a row with a
  * missing key unless keep_na). */
 static int index_build(const char *what, row_index *ix, mg_column *const *keys, int nkeys,
                        int64_t n, bool keep_na, int64_t *group) {
-  size_t nslots = 16;
-  while (nslots < 2 * (size_t)n) nslots *= 2;
-  *ix = (row_index){keys, nkeys, hash_rows(what, keys, nkeys, n), malloc(nslots * sizeof(int64_t)),
-                    nslots - 1, malloc((size_t)n * sizeof(int64_t) + 1), 0};
-  if (!ix->hash || !ix->slots || !ix->first) {
+  bool exact = exact_key(keys, nkeys, keep_na);
+  *ix = (row_index){keys, nkeys, exact, NULL, NULL, NULL, 0, malloc((size_t)n * sizeof(int64_t) + 1), 0};
+  ix->hash = hash_rows(what, keys, nkeys, n, exact, &ix->owned_hash);
+  if (!ix->hash || !ix->first || index_resize(ix, 1024)) {
     index_free(ix);
     return mg_fail("%s: out of memory", what);
   }
-  memset(ix->slots, -1, nslots * sizeof(int64_t));
   for (int64_t r = 0; r < n; r++) {
     if (!keep_na && key_missing(keys, nkeys, r)) {
       group[r] = -1;
       continue;
     }
-    size_t i = ix->hash[r] & ix->mask;
+    if (r + PREFETCH_AHEAD < n) __builtin_prefetch(&ix->slots[first_slot(ix, ix->hash[r + PREFETCH_AHEAD])]);
+    uint64_t h = ix->hash[r];
+    size_t i = first_slot(ix, h);
     int64_t g;
-    while ((g = ix->slots[i]) >= 0 &&
-           !(ix->hash[ix->first[g]] == ix->hash[r] && rows_equal(keys, ix->first[g], keys, r, nkeys)))
+    while ((g = ix->slots[i].group) >= 0 &&
+           !(ix->slots[i].hash == h && (exact || rows_equal(keys, ix->first[g], keys, r, nkeys))))
       i = (i + 1) & ix->mask;
     if (g < 0) {
       g = ix->ngroups++;
       ix->first[g] = r;
-      ix->slots[i] = g;
+      ix->slots[i] = (index_slot){h, g};
+      if ((size_t)ix->ngroups * 2 > ix->mask && index_resize(ix, (ix->mask + 1) * 2)) {
+        index_free(ix);
+        return mg_fail("%s: out of memory", what);
+      }
     }
     group[r] = g;
   }
   return 0;
 }
 
-/* The group of ix whose keys equal row r of keys (columns of the same types, hash h); -1
- * when none does. */
+/* The group of ix whose keys equal row r of keys (columns of the same types, present, hash h
+ * from hash_rows with ix->exact); -1 when none does. */
 static int64_t index_find(const row_index *ix, mg_column *const *keys, int64_t r, uint64_t h) {
-  for (size_t i = h & ix->mask;; i = (i + 1) & ix->mask) {
-    int64_t g = ix->slots[i];
+  for (size_t i = first_slot(ix, h);; i = (i + 1) & ix->mask) {
+    int64_t g = ix->slots[i].group;
     if (g < 0) return -1;
-    if (ix->hash[ix->first[g]] == h && rows_equal(ix->keys, ix->first[g], keys, r, ix->nkeys))
+    if (ix->slots[i].hash == h && (ix->exact || rows_equal(ix->keys, ix->first[g], keys, r, ix->nkeys)))
       return g;
   }
 }
@@ -1075,21 +1132,86 @@ static void merge_sort(int64_t *v, int64_t *tmp, int64_t n, const sort_key *keys
   if (src != v) memcpy(v, src, (size_t)n * sizeof *v);
 }
 
+/* Whether rows sort by one numeric key without missing values, which radix_sort orders. */
+static bool radix_sortable(const mg_frame *f, int n, const int *cols) {
+  const mg_column *c = n == 1 ? f->cols[cols[0]] : NULL;
+  return c && !c->valid && c->type != MG_COL_STRING;
+}
+
+/* Row r's value as an unsigned number in the order of the values (descending: reversed). */
+static uint64_t ordered_bits(const mg_column *c, int64_t r, bool descending) {
+  uint64_t u;
+  if (c->type == MG_COL_FLOAT64) {
+    double x = ((const double *)c->data)[r] + 0.0; /* -0.0 sorts as 0.0 */
+    memcpy(&u, &x, sizeof u);
+    u = u >> 63 ? ~u : u | (1ull << 63);
+  } else {
+    u = c->type == MG_COL_INT64 ? (uint64_t)((const int64_t *)c->data)[r] ^ (1ull << 63)
+                                : ((const uint8_t *)c->data)[r];
+  }
+  return descending ? ~u : u;
+}
+
+/* Sorts rows[0..n) stably by column c: a radix sort of (value, row) pairs a byte at a time,
+ * skipping the bytes that all values share (tmp: 3n more entries). */
+static void radix_sort(int64_t *rows, int64_t *tmp, int64_t n, const mg_column *c, bool descending) {
+  uint64_t *key = (uint64_t *)tmp, *key2 = key + n;
+  int64_t *rows2 = tmp + 2 * n;
+  int64_t count[8][256] = {{0}};
+  for (int64_t r = 0; r < n; r++) {
+    key[r] = ordered_bits(c, rows[r], descending);
+    for (int b = 0; b < 8; b++) count[b][(key[r] >> (8 * b)) & 255]++;
+  }
+  for (int b = 0; b < 8; b++) {
+    if (n == 0 || count[b][(key[0] >> (8 * b)) & 255] == n) continue; /* one value of this byte */
+    int64_t at[256], sum = 0;
+    for (int v = 0; v < 256; v++) at[v] = sum, sum += count[b][v];
+    for (int64_t r = 0; r < n; r++) {
+      int64_t k = at[(key[r] >> (8 * b)) & 255]++;
+      key2[k] = key[r], rows2[k] = rows[r];
+    }
+    memcpy(key, key2, (size_t)n * sizeof *key);
+    memcpy(rows, rows2, (size_t)n * sizeof *rows);
+  }
+}
+
 mg_frame *mg_frame_sort(const mg_frame *f, int n, const int *cols, const bool *descending) {
   if (check_cols("sort", f, n, cols)) return NULL;
+  bool radix = radix_sortable(f, n, cols);
   sort_key *keys = make_sort_keys("sort", f, n, cols, descending);
   int64_t *rows = keys ? alloc_rows("sort", f->nrows) : NULL;
-  int64_t *tmp = rows ? alloc_rows("sort", f->nrows) : NULL;
+  int64_t *tmp = rows ? alloc_rows("sort", (radix ? 3 : 1) * f->nrows) : NULL;
   mg_frame *out = NULL;
   if (tmp) {
     for (int64_t r = 0; r < f->nrows; r++) rows[r] = r;
-    merge_sort(rows, tmp, f->nrows, keys, n);
+    if (radix)
+      radix_sort(rows, tmp, f->nrows, f->cols[cols[0]], descending && descending[0]);
+    else
+      merge_sort(rows, tmp, f->nrows, keys, n);
     out = take_rows("sort", f, f->nrows, rows);
   }
   free(tmp);
   free(rows);
   free_sort_keys(keys, n);
   return out;
+}
+
+/* The rows of each group in order, members[start[g] .. start[g + 1]), from each row's group
+ * (-1: none) by a counting sort; *start gets ngroups + 2 entries. With values, the rows'
+ * values instead of their numbers (read in order, not gathered later at random). */
+static int64_t *group_members(const char *what, const int64_t *group, int64_t n, int64_t ngroups,
+                              const int64_t *values, int64_t **start) {
+  int64_t *members = alloc_rows(what, n);
+  *start = calloc((size_t)ngroups + 2, sizeof **start);
+  if (!members || !*start) {
+    free(members), free(*start), *start = NULL;
+    return mg_fail_null("%s: out of memory", what);
+  }
+  int64_t *s = *start;
+  for (int64_t r = 0; r < n; r++) if (group[r] >= 0) s[group[r] + 2]++;
+  for (int64_t k = 0; k < ngroups; k++) s[k + 2] += s[k + 1];
+  for (int64_t r = 0; r < n; r++) if (group[r] >= 0) members[s[group[r] + 1]++] = values ? values[r] : r;
+  return members;
 }
 
 /* ---- groupby ----------------------------------------------------------------------------- */
@@ -1208,30 +1330,32 @@ static mg_column *agg_pick(const mg_column *c, const groups *g, mg_agg agg) {
   return out;
 }
 
-/* Distinct present values per group: the groups of (group, value) pairs, counted by group. */
+/* Distinct present values per group: each value numbered (the groups of the column alone,
+ * few enough to stay in cache), the rows listed group by group, and each number counted in
+ * a group the first time the group meets it. */
 static mg_column *agg_nunique(const mg_column *c, const groups *g) {
-  int64_t *ids = alloc_rows("groupby", g->n), *pair = alloc_rows("groupby", g->n);
-  uint8_t *valid = malloc((size_t)g->n + 1);
+  int64_t *code = alloc_rows("groupby", g->n), *start = NULL, *members = NULL, *seen = NULL;
   mg_column *out = column_alloc("groupby", MG_COL_INT64, g->ngroups, false, NULL);
-  if (!ids || !pair || !valid || !out) {
-    free(ids), free(pair), free(valid), mg_column_release(out);
-    return mg_fail_null("groupby: out of memory");
-  }
-  for (int64_t r = 0; r < g->n; r++) valid[r] = g->group[r] >= 0;
-  memcpy(ids, g->group, (size_t)g->n * sizeof *ids);
-  mg_column *gid = mg_column_adopt(MG_COL_INT64, g->n, ids, valid, NULL);
-  mg_column *keys[2] = {gid, (mg_column *)c};
-  row_index ix;
-  if (!gid || index_build("groupby", &ix, keys, 2, g->n, false, pair)) {
-    free(pair), mg_column_release(gid), mg_column_release(out);
-    return NULL;
+  row_index ix = {0};
+  if (!code || !out || index_build("groupby", &ix, (mg_column *const *)&c, 1, g->n, false, code) ||
+      !(members = group_members("groupby", g->group, g->n, g->ngroups, code, &start)) ||
+      !(seen = alloc_rows("groupby", ix.ngroups))) {
+    mg_column_release(out);
+    out = NULL;
+    goto done;
   }
   int64_t *count = out->data;
-  memset(count, 0, (size_t)g->ngroups * sizeof *count);
-  for (int64_t k = 0; k < ix.ngroups; k++) count[g->group[ix.first[k]]]++;
+  for (int64_t v = 0; v < ix.ngroups; v++) seen[v] = -1;
+  for (int64_t k = 0; k < g->ngroups; k++) {
+    count[k] = 0;
+    for (int64_t m = start[k]; m < start[k + 1]; m++) {
+      int64_t v = members[m];
+      if (v >= 0 && seen[v] != k) seen[v] = k, count[k]++;
+    }
+  }
+done:
   index_free(&ix);
-  free(pair);
-  mg_column_release(gid);
+  free(code), free(start), free(members), free(seen);
   return out;
 }
 
@@ -1305,6 +1429,63 @@ mg_frame *mg_frame_groupby(const mg_frame *f, int nkeys, const int *keys, int na
   return out;
 }
 
+/* ---- matching values ------------------------------------------------------------------ */
+
+/* For each row r of probe, the first row of ix's keys holding the same value, 1-based; 0
+ * for a missing or unmatched value. */
+static int match_rows(const char *what, const row_index *ix, mg_column *probe, int64_t *pos) {
+  uint64_t *owned;
+  const uint64_t *h = hash_rows(what, &probe, 1, probe->n, ix->exact, &owned);
+  if (!h) return -1;
+  for (int64_t r = 0; r < probe->n; r++) {
+    if (r + PREFETCH_AHEAD < probe->n) __builtin_prefetch(&ix->slots[first_slot(ix, h[r + PREFETCH_AHEAD])]);
+    int64_t g = is_valid(probe, r) ? index_find(ix, &probe, r, h[r]) : -1;
+    pos[r] = g >= 0 ? ix->first[g] + 1 : 0;
+  }
+  free(owned);
+  return 0;
+}
+
+mg_tensor *mg_frame_match(const mg_frame *f, int col, const mg_frame *values, int vcol) {
+  const char *what = "match";
+  if (check_col(what, f, col) || check_col(what, values, vcol)) return NULL;
+  mg_column *c = f->cols[col], *v = values->cols[vcol];
+  if (c->type != v->type)
+    return mg_fail_null("match: column '%s' is %s but the values ('%s') are %s", f->names[col],
+                        coltype_names[c->type], values->names[vcol], coltype_names[v->type]);
+  mg_tensor *out = mg_allocate(what, MG_INT64, 1, &c->n);
+  int64_t *group = out ? alloc_rows(what, v->n) : NULL;
+  row_index ix = {0};
+  if (!group || index_build(what, &ix, &v, 1, v->n, false, group)) goto fail;
+  int64_t *pos = mg_data(out);
+  if (c->type != MG_COL_STRING) {
+    if (match_rows(what, &ix, c, pos)) goto fail;
+  } else { /* each string of the dictionary matched once, then looked up by code */
+    int32_t count = c->dict->count, *codes = malloc((size_t)count * sizeof *codes + 1);
+    mg_column *entries = NULL;
+    if (codes) {
+      for (int32_t k = 0; k < count; k++) codes[k] = k;
+      c->dict->refcount++; /* for entries, which owns codes from here on */
+      entries = mg_column_adopt(MG_COL_STRING, count, codes, NULL, c->dict);
+    }
+    int64_t *code_pos = entries ? alloc_rows(what, count) : NULL;
+    int failed = !code_pos || match_rows(what, &ix, entries, code_pos);
+    const int32_t *rows = c->data;
+    for (int64_t r = 0; !failed && r < c->n; r++) pos[r] = rows[r] >= 0 ? code_pos[rows[r]] : 0;
+    mg_column_release(entries);
+    free(code_pos);
+    if (failed) goto fail;
+  }
+  index_free(&ix);
+  free(group);
+  return out;
+fail:
+  index_free(&ix);
+  free(group);
+  mg_release(out);
+  return out ? mg_fail_null("%s: out of memory", what) : NULL;
+}
+
 /* ---- joins ------------------------------------------------------------------------------ */
 
 static int check_join_keys(const mg_frame *left, const mg_frame *right, int n, const int *lk,
@@ -1325,20 +1506,17 @@ static int64_t join_rows(const mg_frame *left, const mg_frame *right, mg_column 
                          mg_column **rkc, int nkeys, mg_join how, int64_t **lrows, int64_t **rrows) {
   int64_t nl = left->nrows, nr = right->nrows, total = -1;
   int64_t *rgroup = alloc_rows("join", nr), *lgroup = alloc_rows("join", nl);
-  int64_t *members = alloc_rows("join", nr);
+  int64_t *members = NULL, *start = NULL;
   row_index ix = {0};
-  uint64_t *lh = NULL;
-  int64_t *start = NULL;
-  if (!rgroup || !lgroup || !members || index_build("join", &ix, rkc, nkeys, nr, false, rgroup) ||
-      !(lh = hash_rows("join", lkc, nkeys, nl)) ||
-      !(start = calloc((size_t)ix.ngroups + 2, sizeof *start)))
+  const uint64_t *lh = NULL;
+  uint64_t *lh_owned = NULL;
+  if (!rgroup || !lgroup || index_build("join", &ix, rkc, nkeys, nr, false, rgroup) ||
+      !(lh = hash_rows("join", lkc, nkeys, nl, ix.exact, &lh_owned)) ||
+      !(members = group_members("join", rgroup, nr, ix.ngroups, NULL, &start)))
     goto done;
-  /* the right rows of each group in order: members[start[g] .. start[g + 1]) */
-  for (int64_t r = 0; r < nr; r++) if (rgroup[r] >= 0) start[rgroup[r] + 2]++;
-  for (int64_t g = 0; g < ix.ngroups; g++) start[g + 2] += start[g + 1];
-  for (int64_t r = 0; r < nr; r++) if (rgroup[r] >= 0) members[start[rgroup[r] + 1]++] = r;
   int64_t n = 0;
   for (int64_t r = 0; r < nl; r++) {
+    if (r + PREFETCH_AHEAD < nl) __builtin_prefetch(&ix.slots[first_slot(&ix, lh[r + PREFETCH_AHEAD])]);
     lgroup[r] = key_missing(lkc, nkeys, r) ? -1 : index_find(&ix, lkc, r, lh[r]);
     n += lgroup[r] >= 0 ? start[lgroup[r] + 1] - start[lgroup[r]] : how == MG_JOIN_LEFT;
   }
@@ -1355,7 +1533,7 @@ static int64_t join_rows(const mg_frame *left, const mg_frame *right, mg_column 
 done:
   if (total < 0 && *lrows) free(*lrows), *lrows = NULL;
   index_free(&ix);
-  free(rgroup), free(lgroup), free(members), free(lh), free(start);
+  free(rgroup), free(lgroup), free(members), free(lh_owned), free(start);
   return total;
 }
 

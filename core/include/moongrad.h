@@ -404,6 +404,11 @@ typedef struct {
 } mg_agg_spec;
 mg_frame *mg_frame_groupby(const mg_frame *f, int nkeys, const int *keys, int naggs,
                            const mg_agg_spec *aggs, bool sort, bool keep_na);
+/* For each row of f's column col, the position (1-based) of the first row of values' column
+ * vcol that holds the same value, as an int64 tensor; 0 for a missing or unmatched value.
+ * The two columns must be of one type. */
+mg_tensor *mg_frame_match(const mg_frame *f, int col, const mg_frame *values, int vcol);
+
 /* Rows of left joined to the rows of right with equal keys (missing keys match nothing), in
  * left's order: left's columns, then right's other columns; a name in both gets
  * suffixes[0] on the left and suffixes[1] on the right. A left join keeps unmatched left

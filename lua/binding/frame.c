@@ -345,6 +345,13 @@ static int l_groupby(lua_State *L) {
                                         lua_toboolean(L, 5)), true);
 }
 
+/* match(f, col, values, vcol): 1-based columns */
+static int l_match(lua_State *L) {
+  mg_frame *f = mgL_check_frame(L, 1), *values = mgL_check_frame(L, 3);
+  return mgL_push(L, mg_frame_match(f, (int)luaL_checkinteger(L, 2) - 1, values,
+                                        (int)luaL_checkinteger(L, 4) - 1));
+}
+
 /* join(left, right, left_keys, right_keys, how, suffix_left, suffix_right) */
 static int l_join(lua_State *L) {
   lua_settop(L, 7); /* the checks below push temporaries */
@@ -448,7 +455,7 @@ void mgL_open_frame(lua_State *L, int methods, int module) {
       {"select", l_select}, {"take", l_take}, {"slice", l_slice}, {"filter", l_filter},
       {"column", l_column}, {"to_tensor", l_to_tensor}, {"dropna", l_dropna},
       {"fillna_", l_fillna_}, {"drop_duplicates", l_drop_duplicates}, {"sort", l_sort},
-      {"groupby", l_groupby}, {"join", l_join}, {"read_csv", l_read_csv},
+      {"groupby", l_groupby}, {"join", l_join}, {"match", l_match}, {"read_csv", l_read_csv},
       {"write_csv", l_write_csv}, {"read_sql", l_read_sql}, {"to_sql", l_to_sql},
       {NULL, NULL}};
   luaL_newmetatable(L, MGL_FRAME);

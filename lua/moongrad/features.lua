@@ -203,9 +203,9 @@ end
 -- A column of float64 values as a 1-D tensor (missing: NaN).
 local function float_col(df, name) return df:to_tensor({name}, {dtype = 'float64'}):select(2, 1) end
 
--- Days from each event to its cutoff.
+-- Days from each event to its cutoff (in place: one column's worth of memory).
 local function age_days(ev, time, cutoff)
-  return (-float_col(ev, time) + (cutoff or float_col(ev, CUTOFF))) / DAY
+  return float_col(ev, time):neg_():add_(cutoff or float_col(ev, CUTOFF)):div_(DAY)
 end
 
 -- The values a count by counts: those given, or the top most frequent among the events.
@@ -226,19 +226,14 @@ local function add_inputs(self, ev, cutoff)
     if f.info.decay then
       age = age or age_days(ev, time, cutoff)
       local weight = INTERNAL .. 'decay' .. k
-      local w = mg.pow(2, -age / f.half_life)
-      if f.column then w = w * float_col(ev, f.column) end
+      local w = (age * (-math.log(2) / f.half_life)):exp_() -- 2^(-age / half_life)
+      if f.column then w:mul_(float_col(ev, f.column)) end
       ev = ev:with_column(weight, w)
       inputs[k] = {{weight, 'sum', default_name(f)}}
     elseif f.by then
-      -- one hash join of the events' values to their positions in the list, in core
       local values = by_values(f, ev, time)
       inputs[k] = {}
-      local code, positions = INTERNAL .. 'code', {}
-      for i = 1, #values do positions[i] = i end
-      local codes = #values > 0 and ev:select{f.by}:join(Frame({[f.by] = values, [code] = positions},
-                                                                {columns = {f.by, code}}),
-                                                          {on = f.by, how = 'left'}):col(code, {fill = 0})
+      local codes = ev:match(f.by, values) -- each event's position in values, 0 if absent
       for i, v in ipairs(values) do
         local flag = INTERNAL .. 'by' .. k .. '_' .. i
         ev = ev:with_column(flag, codes:eq(i))

@@ -433,6 +433,28 @@ function Frame.join(df, other, opts)
                    col_indices(other, right_on, 'join', 2), how, suffixes[1], suffixes[2]))
 end
 
+-- df:match(name, values) -> int64 tensor: each row's position in values (a list, or a Frame
+-- whose first column holds them), the first where repeated; 0 for missing or absent. Numbers
+-- in a list take the column's type, so that {1, 2} matches a float64 column.
+function Frame.match(df, name, values)
+  local col = col_index(df, name, 'match', 2)
+  if getmetatable(values) ~= Frame then
+    if type(values) ~= 'table' then fail(2, 'match: expected a list of values or a Frame, got %s', type(values)) end
+    local dtype, list = df:dtypes()[name], {n = values.n or #values}
+    if list.n == 0 then return mg.zeros(#df, {dtype = 'int64'}) end -- nothing to match (of no type)
+    for i = 1, list.n do
+      local v = values[i]
+      if dtype == 'float64' and type(v) == 'number' then v = v + 0.0
+      elseif dtype == 'int64' and type(v) == 'number' then v = math.tointeger(v) or v end
+      list[i] = v
+    end
+    values = new_frame({values = list})
+  elseif values:ncols() < 1 then
+    fail(2, 'match: the values frame has no columns')
+  end
+  return (core(2, C.match, df._f, col, values._f, 1))
+end
+
 -- ---- CSV -------------------------------------------------------------------------------------
 
 local function one_byte(v, what, key, level)

@@ -230,6 +230,23 @@ describe('sort', function()
     assert.are.same({2, 6, 8, 1, 3, 4, 7, 5, n = 8}, order('f'))
   end)
 
+  -- by hand (Python's sorted, stable, with the same keys): one numeric key without missing
+  -- values, where negative numbers, -0.0, ties and values past 2^32 must keep their order
+  it('sorts one int64, float64 or bool key without missing values, stably either way', function()
+    local df = Frame({id = {1, 2, 3, 4, 5, 6, 7, 8},
+                      i = {3, -2, 2^40, 0, -2, -2^40, 3, 1},
+                      x = {0.5, -0.0, -1.5, 0.0, 1e300, -1e-300, 0.5, -1.5},
+                      b = {true, false, true, false, false, true, true, false}},
+                     {columns = {'id', 'i', 'x', 'b'}})
+    local function ids(by, opts) return df:sort(by, opts):values('id') end
+    assert.are.same({6, 2, 5, 4, 8, 1, 7, 3, n = 8}, ids('i'))
+    assert.are.same({3, 1, 7, 8, 4, 2, 5, 6, n = 8}, ids('i', {descending = true}))
+    assert.are.same({3, 8, 6, 2, 4, 1, 7, 5, n = 8}, ids('x'))
+    assert.are.same({5, 1, 7, 2, 4, 6, 3, 8, n = 8}, ids('x', {descending = true}))
+    assert.are.same({2, 4, 5, 8, 1, 3, 6, 7, n = 8}, ids('b'))
+    assert.are.same({1, 3, 6, 7, 2, 4, 5, 8, n = 8}, ids('b', {descending = true}))
+  end)
+
   it('sorts by several keys, each ascending or descending', function()
     assert.are.same({3, 1, 6, 5, 2, 8, 4, 7, n = 8}, order({'k', 'n'}, {descending = {false, true}}))
     assert.are.same({3, 7, 1, 6, 2, 5, 4, 8, n = 8}, order({'k2', 'k'}, {descending = {true, false}}))
@@ -452,6 +469,18 @@ describe('join', function()
     check(l, 'w', 'string', {'x', NA, 'y', NA, NA})
   end)
 
+  -- by hand: positions in the list, the first of a repeated value; 0 for absent or missing
+  it('match gives the position of each row in a list of values, 0 for none', function()
+    local df = sample()
+    assert.are.same({1, 2, 1, 0, 2, 1, 0, 0}, df:match('k', {'a', 'b', 'a'}):totable())
+    assert.are.same({2, 2, 1, 2, 2, 2, 1, 0}, df:match('k2', {2, 1}):totable())
+    assert.are.same({0, 1, 0, 0, 0, 2, 0, 0}, df:match('x', {2, 3}):totable())
+    assert.are.same({2, 1, 2, 2, 0, 1, 2, 1}, df:match('f', {false, true}):totable())
+    assert.are.same({0, 0, 0, 0, 0, 0, 0, 0}, df:match('s', {}):totable())
+    local values = Frame{s = {'q', 'p'}}
+    assert.are.same({2, 1, 2, 0, 0, 0, 0, 1}, df:match('s', values):totable())
+  end)
+
   it('joins keys of different names (the right key column is dropped; pandas keeps it)', function()
     local j = left():join(right():rename{k = 'key'}, {left_on = 'k', right_on = 'key'})
     assert.are.same({'id', 'k', 'k2_x', 'v_x', 'rid', 'k2_y', 'v_y', 'w'}, j.columns)
@@ -583,6 +612,18 @@ describe('bad input', function()
                                                                              {on = 'k', suffixes = {'', ''}}) end))
   end)
 
+  it('match with an unknown column, values of another type, or no values', function()
+    local df = sample()
+    assert.are.equal("match: no column 'zz' (the frame has id, k, k2, x, n, f, s)",
+                     err(function() df:match('zz', {1}) end))
+    assert.are.equal("match: column 'k' is string but the values ('values') are int64",
+                     err(function() df:match('k', {1, 2}) end))
+    assert.are.equal("match: column 'k2' is int64 but the values ('v') are float64",
+                     err(function() df:match('k2', Frame{v = {1.5}}) end))
+    assert.are.equal('match: expected a list of values or a Frame, got string', err(function() df:match('k', 'a') end))
+    assert.are.equal('match: the values frame has no columns', err(function() df:match('k', Frame{}) end))
+  end)
+
   it('filter masks of the wrong length, shape or dtype', function()
     local df = sample()
     assert.are.equal('filter: expected a 1-D bool mask of 8 elements, got a bool tensor of shape {2}',
@@ -648,5 +689,24 @@ describe('many rows', function()
     local j = df:join(g, {on = 'key'})
     assert.are.equal(n, #j)
     assert.are.equal(100, j:get(-1, 'val_count'))
+  end)
+
+  -- by hand: key q holds r = q + 1000 m (m = 0..99), with r % 7 = (q + 6 m) % 7 and
+  -- r % 3 = (q + m) % 3. Missing where r % 3 = 0 leaves the m of two residues mod 3, and
+  -- m = 0..20 meets every pair of residues mod 3 and mod 7: all 7 values remain (a missing
+  -- value counted as one would make 8).
+  it('counts distinct values per group over 100 000 rows, skipping missing ones', function()
+    local n, key, val, sparse = 100000, {}, {}, {}
+    for r = 1, n do
+      key[r], val[r] = r % 1000, r % 7
+      sparse[r] = r % 3 == 0 and NA or r % 7
+    end
+    local g = Frame({key = key, val = val, sparse = sparse}, {columns = {'key', 'val', 'sparse'}})
+                :groupby('key'):agg{val = 'nunique', sparse = 'nunique'}
+    assert.are.equal(1000, #g)
+    local all_seven = {n = 1000}
+    for i = 1, 1000 do all_seven[i] = 7 end
+    assert.are.same(all_seven, g:values('val_nunique'))
+    assert.are.same(all_seven, g:values('sparse_nunique'))
   end)
 end)

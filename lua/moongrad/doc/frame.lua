@@ -23,7 +23,7 @@ Methods (each has its page: help('Frame:sort')):
   - shape: nrows, ncols, dtypes;  values: get, values, col, to_tensor
   - columns: select, drop, rename, with_column
   - rows: head, tail, filter, take, sort, drop_duplicates, unique
-  - missing values: dropna, fillna;  groups and joins: groupby (with agg), join
+  - missing values: dropna, fillna;  groups and joins: groupby (with agg), join, match
   - files: write_csv, to_sql; frames also come from mg.data.read_csv, mg.data.read_sql
     and mg.data.Frame.from_tensor.
 print(df) (tostring) shows a table as pandas does: row numbers, the names, the types, then
@@ -314,6 +314,18 @@ local j = orders:join(shops, {on = 'shop'})
 print(#j, j:get(1, 'city'))                      -- 2  Rome
 local l = orders:join(shops, {on = 'shop', how = 'left'})
 print(#l, l:get(3, 'city'))                      -- 3  nil]]},
+
+  {name = F .. 'match', sig = 'df:match(name, values) -> int64 tensor',
+   desc = [[
+Each row's position (1-based) in values, where the column name holds a value of the list
+(the first position where it repeats), else 0; a missing value is 0 too. values is a list,
+or a Frame whose first column holds them; numbers in a list take the column's type, a
+Frame's column must be of it. As R's match, or pandas' Index.get_indexer; isin is
+df:match(name, values):gt(0). Hashing, in C: each distinct string is looked up once.]],
+   example = [[
+local ev = mg.data.Frame{event = {'view', 'buy', 'view', 'rate'}}
+print(ev:match('event', {'view', 'buy'}))          -- 1 2 1 0
+print(ev:match('event', {'buy'}):gt(0):sum():item()) -- 1: rows that are a 'buy']]},
 
   -- ---- files ----------------------------------------------------------------------------
 
