@@ -1,9 +1,10 @@
 /* Frames: named columns (float64, int64, bool, dictionary-encoded strings) with missing
  * values, and every operation on them that loops over rows: taking and filtering rows,
- * conversion to tensors, missing values, and the hash-based drop_duplicates, groupby and
- * join, and a stable sort. Columns are immutable: operations build new ones (sharing the
+ * conversion to tensors, missing values, the hash-based drop_duplicates, groupby, group
+ * numbers, join and match, a stable sort, and hashing values for the hashing trick. Columns are immutable: operations build new ones (sharing the
  * string dictionaries) or share them whole. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -1175,24 +1176,29 @@ static void radix_sort(int64_t *rows, int64_t *tmp, int64_t n, const mg_column *
   }
 }
 
+/* Sorts the m row numbers rows[0..m) of f stably by the columns cols[0..n). */
+static int sort_rows(const char *what, const mg_frame *f, int n, const int *cols, const bool *descending,
+                     int64_t *rows, int64_t m) {
+  bool radix = radix_sortable(f, n, cols);
+  sort_key *keys = make_sort_keys(what, f, n, cols, descending);
+  int64_t *tmp = keys ? alloc_rows(what, (radix ? 3 : 1) * m) : NULL;
+  if (tmp && radix)
+    radix_sort(rows, tmp, m, f->cols[cols[0]], descending && descending[0]);
+  else if (tmp)
+    merge_sort(rows, tmp, m, keys, n);
+  free(tmp);
+  free_sort_keys(keys, n);
+  return tmp ? 0 : -1;
+}
+
 mg_frame *mg_frame_sort(const mg_frame *f, int n, const int *cols, const bool *descending) {
   if (check_cols("sort", f, n, cols)) return NULL;
-  bool radix = radix_sortable(f, n, cols);
-  sort_key *keys = make_sort_keys("sort", f, n, cols, descending);
-  int64_t *rows = keys ? alloc_rows("sort", f->nrows) : NULL;
-  int64_t *tmp = rows ? alloc_rows("sort", (radix ? 3 : 1) * f->nrows) : NULL;
-  mg_frame *out = NULL;
-  if (tmp) {
-    for (int64_t r = 0; r < f->nrows; r++) rows[r] = r;
-    if (radix)
-      radix_sort(rows, tmp, f->nrows, f->cols[cols[0]], descending && descending[0]);
-    else
-      merge_sort(rows, tmp, f->nrows, keys, n);
-    out = take_rows("sort", f, f->nrows, rows);
-  }
-  free(tmp);
+  int64_t *rows = alloc_rows("sort", f->nrows);
+  if (!rows) return NULL;
+  for (int64_t r = 0; r < f->nrows; r++) rows[r] = r;
+  mg_frame *out = sort_rows("sort", f, n, cols, descending, rows, f->nrows) ? NULL
+                                                                           : take_rows("sort", f, f->nrows, rows);
   free(rows);
-  free_sort_keys(keys, n);
   return out;
 }
 
@@ -1426,6 +1432,113 @@ mg_frame *mg_frame_groupby(const mg_frame *f, int nkeys, const int *keys, int na
     mg_frame_free(out);
     out = sorted;
   }
+  return out;
+}
+
+/* The rows' groups (in group[], -1: none) as groupby numbers them: in the order of the
+ * keys when sort, else of first appearance. Returns the number of groups, or -1. */
+static int64_t number_groups(const char *what, const mg_frame *f, int nkeys, const int *keys, bool sort,
+                             bool keep_na, int64_t *group) {
+  mg_column **kc = columns_of(what, f, nkeys, keys);
+  row_index ix = {0};
+  if (!kc || index_build(what, &ix, kc, nkeys, f->nrows, keep_na, group)) {
+    free(kc);
+    return -1;
+  }
+  int64_t ngroups = ix.ngroups;
+  int64_t *rank = sort ? alloc_rows(what, ngroups) : NULL;
+  if (sort && (!rank || sort_rows(what, f, nkeys, keys, NULL, ix.first, ngroups))) ngroups = -1;
+  for (int64_t k = 0; rank && ngroups >= 0 && k < ngroups; k++) rank[group[ix.first[k]]] = k;
+  for (int64_t r = 0; rank && ngroups >= 0 && r < f->nrows; r++)
+    if (group[r] >= 0) group[r] = rank[group[r]];
+  free(rank);
+  index_free(&ix);
+  free(kc);
+  return ngroups;
+}
+
+mg_tensor *mg_frame_group_ids(const mg_frame *f, int nkeys, const int *keys, bool sort, bool keep_na,
+                              bool cumcount, int64_t *ngroups) {
+  const char *what = cumcount ? "cumcount" : "ngroup";
+  if (nkeys < 1) return mg_fail_null("%s: expected at least one key column", what);
+  if (check_cols(what, f, nkeys, keys)) return NULL;
+  mg_tensor *out = mg_allocate(what, MG_INT64, 1, &f->nrows);
+  int64_t *group = out ? alloc_rows(what, f->nrows) : NULL, *seen = NULL;
+  int64_t n = group ? number_groups(what, f, nkeys, keys, sort, keep_na, group) : -1;
+  if (n >= 0 && cumcount && !(seen = calloc((size_t)n + 1, sizeof *seen))) n = -1, mg_fail("%s: out of memory", what);
+  int64_t *id = mg_data(out);
+  for (int64_t r = 0; n >= 0 && r < f->nrows; r++)
+    id[r] = group[r] < 0 ? 0 : cumcount ? ++seen[group[r]] : group[r] + 1;
+  free(group);
+  free(seen);
+  if (n < 0) {
+    mg_release(out);
+    return NULL;
+  }
+  if (ngroups) *ngroups = n;
+  return out;
+}
+
+/* ---- hashing values ------------------------------------------------------------------- */
+
+static uint32_t rotl32(uint32_t x, int r) { return (x << r) | (x >> (32 - r)); }
+
+/* MurmurHash3_x86_32 of len bytes at p (Austin Appleby's public-domain reference), the hash
+ * scikit-learn's FeatureHasher uses, so that hashed features agree with it. */
+static uint32_t murmur3_32(const uint8_t *p, size_t len, uint32_t seed) {
+  const uint32_t c1 = 0xcc9e2d51, c2 = 0x1b873593;
+  uint32_t h = seed, k;
+  size_t i = 0;
+  for (; i + 4 <= len; i += 4) {
+    k = (uint32_t)p[i] | (uint32_t)p[i + 1] << 8 | (uint32_t)p[i + 2] << 16 | (uint32_t)p[i + 3] << 24;
+    h ^= rotl32(k * c1, 15) * c2;
+    h = rotl32(h, 13) * 5 + 0xe6546b64;
+  }
+  k = 0;
+  switch (len & 3) {
+  case 3: k ^= (uint32_t)p[i + 2] << 16; /* fall through */
+  case 2: k ^= (uint32_t)p[i + 1] << 8;  /* fall through */
+  case 1: k ^= p[i]; h ^= rotl32(k * c1, 15) * c2;
+  }
+  h ^= (uint32_t)len;
+  h ^= h >> 16;
+  h *= 0x85ebca6b;
+  h ^= h >> 13;
+  h *= 0xc2b2ae35;
+  return h ^ (h >> 16);
+}
+
+mg_tensor *mg_frame_hash(const mg_frame *f, int col, uint32_t seed) {
+  if (check_col("hash", f, col)) return NULL;
+  const mg_column *c = f->cols[col];
+  if (c->type != MG_COL_STRING && c->type != MG_COL_INT64)
+    return mg_fail_null("hash: column '%s' is %s (expected string or int64)", f->names[col],
+                        coltype_names[c->type]);
+  mg_tensor *out = mg_allocate("hash", MG_INT64, 1, &c->n);
+  int32_t count = c->type == MG_COL_STRING ? c->dict->count : 0;
+  int64_t *of_code = out ? alloc_rows("hash", count) : NULL; /* each string hashed once */
+  if (out && !of_code) {
+    mg_release(out);
+    return NULL;
+  }
+  for (int32_t k = 0; k < count; k++) {
+    size_t len;
+    const char *str = mg_dict_str(c->dict, k, &len);
+    of_code[k] = (int32_t)murmur3_32((const uint8_t *)str, len, seed);
+  }
+  int64_t *h = out ? mg_data(out) : NULL;
+  for (int64_t r = 0; out && r < c->n; r++) {
+    if (!is_valid(c, r)) {
+      h[r] = 0;
+    } else if (c->type == MG_COL_STRING) {
+      h[r] = of_code[((const int32_t *)c->data)[r]];
+    } else { /* an integer hashes as its decimal text, as Python's str(i) */
+      char text[24];
+      int len = snprintf(text, sizeof text, "%lld", (long long)((const int64_t *)c->data)[r]);
+      h[r] = (int32_t)murmur3_32((const uint8_t *)text, (size_t)len, seed);
+    }
+  }
+  free(of_code);
   return out;
 }
 

@@ -409,6 +409,16 @@ mg_frame *mg_frame_groupby(const mg_frame *f, int nkeys, const int *keys, int na
  * The two columns must be of one type. */
 mg_tensor *mg_frame_match(const mg_frame *f, int col, const mg_frame *values, int vcol);
 
+/* Each row's group among f's rows grouped by keys, numbered as mg_frame_groupby orders its
+ * rows (sorted by the keys, or in order of first appearance), 1-based; with cumcount, the
+ * row's position among its group's rows instead, 1-based in row order. An int64 tensor; 0
+ * for a row with a missing key unless keep_na. ngroups (unless NULL) gets the count. */
+mg_tensor *mg_frame_group_ids(const mg_frame *f, int nkeys, const int *keys, bool sort, bool keep_na,
+                              bool cumcount, int64_t *ngroups);
+/* The 32-bit MurmurHash3 (x86) of each value of a string or int64 column (an integer hashes
+ * as its decimal text), as a signed number in an int64 tensor, as scikit-learn's
+ * murmurhash3_32(value, seed); 0 for a missing value. */
+mg_tensor *mg_frame_hash(const mg_frame *f, int col, uint32_t seed);
 /* Rows of left joined to the rows of right with equal keys (missing keys match nothing), in
  * left's order: left's columns, then right's other columns; a name in both gets
  * suffixes[0] on the left and suffixes[1] on the right. A left join keeps unmatched left

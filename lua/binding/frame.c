@@ -345,6 +345,25 @@ static int l_groupby(lua_State *L) {
                                         lua_toboolean(L, 5)), true);
 }
 
+/* group_ids(f, keys, sort, keep_na, cumcount) -> int64 tensor, number of groups */
+static int l_group_ids(lua_State *L) {
+  lua_settop(L, 5); /* the checks below push temporaries */
+  mg_frame *f = mgL_check_frame(L, 1);
+  int nkeys;
+  int *keys = check_cols(L, 2, f, &nkeys);
+  int64_t ngroups = 0;
+  mgL_push(L, mg_frame_group_ids(f, nkeys, keys, lua_toboolean(L, 3), lua_toboolean(L, 4),
+                                 lua_toboolean(L, 5), &ngroups));
+  lua_pushinteger(L, ngroups);
+  return 2;
+}
+
+/* hash(f, col, seed): col 1-based */
+static int l_hash(lua_State *L) {
+  mg_frame *f = mgL_check_frame(L, 1);
+  return mgL_push(L, mg_frame_hash(f, (int)luaL_checkinteger(L, 2) - 1, (uint32_t)luaL_checkinteger(L, 3)));
+}
+
 /* match(f, col, values, vcol): 1-based columns */
 static int l_match(lua_State *L) {
   mg_frame *f = mgL_check_frame(L, 1), *values = mgL_check_frame(L, 3);
@@ -455,7 +474,8 @@ void mgL_open_frame(lua_State *L, int methods, int module) {
       {"select", l_select}, {"take", l_take}, {"slice", l_slice}, {"filter", l_filter},
       {"column", l_column}, {"to_tensor", l_to_tensor}, {"dropna", l_dropna},
       {"fillna_", l_fillna_}, {"drop_duplicates", l_drop_duplicates}, {"sort", l_sort},
-      {"groupby", l_groupby}, {"join", l_join}, {"match", l_match}, {"read_csv", l_read_csv},
+      {"groupby", l_groupby}, {"join", l_join}, {"match", l_match},
+      {"group_ids", l_group_ids}, {"hash", l_hash}, {"read_csv", l_read_csv},
       {"write_csv", l_write_csv}, {"read_sql", l_read_sql}, {"to_sql", l_to_sql},
       {NULL, NULL}};
   luaL_newmetatable(L, MGL_FRAME);

@@ -25,8 +25,9 @@ local DAY = 86400 -- seconds; windows, half-lives, recency and tenure are in day
 -- gets (zero: 0, else missing); the options it takes besides name (window, by, decay: a
 -- half_life); whether it aggregates the time column (of_time), turned into days to the
 -- cutoff (days); whether it needs each user's count per value (per_value: mode, entropy);
--- whether it takes an amount column (rfm). mode, entropy and rfm are not one aggregation:
--- compute adds them after the groupbys.
+-- whether it takes an amount column (rfm). The extra kinds are not one aggregation: compute
+-- adds them after the groupbys, each a frame per user (extra_feature); parts names their
+-- columns. affinity is a count per value, turned into TF-IDF weights after the groupby.
 local KINDS = {
   count = {agg = 'count', zero = true, window = true, by = true},
   sum = {agg = 'sum', column = true, numeric = true, zero = true, window = true},
@@ -42,14 +43,20 @@ local KINDS = {
   decayed_count = {agg = 'sum', decay = true},
   decayed_sum = {agg = 'sum', column = true, numeric = true, decay = true},
   share = {agg = 'mean', window = true, by = true},
-  mode = {column = true, per_value = true},
-  entropy = {column = true, per_value = true},
-  rfm = {amount = true},
+  affinity = {agg = 'sum', zero = true, window = true, by = true},
+  mode = {column = true, per_value = true, extra = true},
+  entropy = {column = true, per_value = true, extra = true},
+  rfm = {amount = true, extra = true},
+  active_days = {extra = true, zero = true},
+  frequency = {extra = true},
+  last = {column = true, extra = true, last_n = true},
+  hashed = {column = true, extra = true, zero = true, buckets = true},
 }
 local KIND_LIST = 'count, sum, mean, std, min, max, nunique, first_time, last_time, recency, '
-                  .. 'tenure, decayed_count, decayed_sum, share, mode, entropy, rfm'
+                  .. 'tenure, decayed_count, decayed_sum, share, affinity, mode, entropy, rfm, '
+                  .. 'active_days, frequency, last, hashed'
 local OPTIONS = {name = true, window = true, by = true, values = true, top = true, half_life = true,
-                 amount = true}
+                 amount = true, n = true, buckets = true}
 
 -- Internal column names: the cutoffs, decay weights, flags of counted values and windowed
 -- results live beside the events' columns while computing; the prefix (a control
@@ -76,7 +83,19 @@ local function parse_feature(f, k)
     end
   end
   local out = {kind = kind, info = info, name = f.name, window = f.window, half_life = f.half_life,
-               by = f.by, values = f.values, top = f.top, column = f[2], amount = f.amount}
+               by = f.by, values = f.values, top = f.top, column = f[2], amount = f.amount, n = f.n,
+               buckets = f.buckets}
+  for _, count in ipairs{{'n', 'last_n'}, {'buckets', 'buckets'}} do
+    local option, needed_by = count[1], count[2]
+    local v = out[option]
+    if (v ~= nil) ~= (info[needed_by] or false) then
+      fail("%s ('%s'): %s", where, kind, v == nil and ('needs option ' .. option .. ' (an integer >= 1)')
+           or ('takes no option ' .. option))
+    end
+    if v ~= nil and (math.type(v) ~= 'integer' or v < 1 or v > 4096) then
+      fail("%s ('%s'): option %s must be an integer from 1 to 4096, got %s", where, kind, option, describe(v))
+    end
+  end
   if info.column and type(out.column) ~= 'string' then
     fail("%s ('%s'): expected a column name as its second entry, got %s", where, kind, describe(out.column))
   end
@@ -90,7 +109,9 @@ local function parse_feature(f, k)
          or 'takes no half_life')
   end
   if out.by ~= nil and not info.by then fail("%s ('%s'): takes no option by", where, kind) end
-  if kind == 'share' and out.by == nil then fail("%s ('share'): needs option by (the column whose values it shares)", where) end
+  if (kind == 'share' or kind == 'affinity') and out.by == nil then
+    fail("%s ('%s'): needs option by (the column whose values it weighs)", where, kind)
+  end
   if (out.amount ~= nil) ~= (info.amount or false) then
     fail("%s ('%s'): %s", where, kind, info.amount and ('option amount must be a column name, got nil') or 'takes no option amount')
   end
@@ -115,14 +136,28 @@ local function parse_feature(f, k)
   return out
 end
 
--- The default name of a feature (of one value of by for a count or share by, of one score
--- r, f or m for rfm).
+-- The parts of an extra feature, one column each: a value of by is named by default_name.
+local function parts(f)
+  if f.kind == 'rfm' then return {'r', 'f', 'm'} end
+  local n = f.n or f.buckets
+  if not n then return {false} end
+  local list = {}
+  for i = 1, n do list[i] = i end
+  return list
+end
+
+-- The default name of a feature (of one value of by for a count, share or affinity by; of
+-- one part of an extra feature: a score r, f or m for rfm, a place for last, a bucket for
+-- hashed).
 local function default_name(f, value)
   local suffix = f.window and ('_' .. num(f.window) .. 'd') or ''
   local kind = f.kind
   if f.by then return (f.name or (kind .. '_' .. f.by)) .. '_' .. tostring(value) .. suffix end
   if kind == 'rfm' then return (f.name or 'rfm') .. '_' .. value end
+  if kind == 'last' or kind == 'hashed' then return (f.name or (f.column .. '_' .. kind)) .. value end
   if f.name then return f.name end
+  if kind == 'frequency' then return 'events_per_active_day' end
+  if kind == 'active_days' then return kind end
   if kind == 'count' then return 'n_events' .. suffix end
   if kind == 'recency' or kind == 'tenure' then return kind .. '_days' end
   if kind == 'first_time' or kind == 'last_time' then return kind end
@@ -239,7 +274,7 @@ local function add_inputs(self, ev, cutoff)
         ev = ev:with_column(flag, codes:eq(i))
         inputs[k][i] = {flag, f.kind == 'share' and 'mean' or 'sum', default_name(f, v)}
       end
-    elseif f.info.per_value or f.info.amount then
+    elseif f.info.extra then
       inputs[k] = {} -- not one aggregation: added after the groupbys
     else
       local col = (f.info.of_time or not f.column) and time or f.column
@@ -268,6 +303,9 @@ local function checked_events(self, events, what)
     local numeric = f.info.numeric and f.column or f.amount
     if numeric and not NUMERIC[types[numeric]] then
       fail(what .. ": feature '%s' needs a numeric column, but '%s' is %s", f.kind, numeric, types[numeric])
+    end
+    if f.kind == 'hashed' and types[f.column] ~= 'string' and types[f.column] ~= 'int64' then
+      fail(what .. ": feature 'hashed' needs a string or int64 column, but '%s' is %s", f.column, types[f.column])
     end
     local by_type = types[f.by]
     if f.by and by_type ~= 'string' and by_type ~= 'int64' then
@@ -300,10 +338,51 @@ local function with_rfm(users, prefix, recency, frequency, monetary)
               :with_column(prefix .. '3', quintiles(monetary))
 end
 
--- The feature f that is not one aggregation (mode, entropy, rfm) of the events ev before
--- the cutoffs: a frame {key, prefix1 [, prefix2, prefix3]}, one row per user that has one.
+-- The last f.n values of column col per user, the latest first (of equal times, the later
+-- row): a frame {key, prefix1, ..., prefix<n>} of the users with a value.
+local function last_values(key, time, col, n, prefix, ev)
+  local row, place = INTERNAL .. 'row', INTERNAL .. 'place'
+  local s = ev:select{key, time, col}:dropna{subset = {col}}
+  s = s:with_column(row, mg.arange(1, #s + 1)):sort({time, row}, {descending = true})
+  s = s:with_column(place, s:groupby(key):cumcount())
+  local function at(i) return s:filter(s:col(place):eq(i)):select{key, col}:rename{[col] = prefix .. i} end
+  local out = at(1)
+  for i = 2, n do out = out:join(at(i), {on = key, how = 'left'}) end
+  return out
+end
+
+-- Signed counts of the hashed values of column col in buckets 1..n per user, as
+-- scikit-learn's FeatureHasher(n, input_type='string') of each user's values (integers as
+-- text): bucket |h| mod n, sign of h. A frame {key, prefix1, ..., prefix<n>}, users with a value.
+local function hashed_counts(key, col, n, prefix, ev)
+  local present = ev:select{key, col}:dropna()
+  local h = present:hash(col):double()
+  local bucket = mg.abs(h)
+  bucket = bucket - mg.floor(bucket / n) * n -- exact: |h| < 2^53
+  local gb = present:groupby(key)
+  local user, nusers = gb:ngroup()
+  local counts = mg.zeros(nusers * n, {dtype = 'float64'})
+                   :index_add_(1, (user - 1) * n + bucket:long() + 1, mg.where(h:ge(0), 1.0, -1.0))
+                   :view(nusers, n)
+  local out = gb:agg{} -- the users, in ngroup's order
+  for i = 1, n do out = out:with_column(prefix .. i, counts:select(2, i)) end
+  return out
+end
+
+-- The feature f that is not one aggregation (an extra kind) of the events ev before the
+-- cutoffs: a frame {key, prefix1, ...} (a column per part), one row per user that has one.
 local function extra_feature(self, f, prefix, ev, cutoff)
   local key, time, col = self.key, self.time, f.column
+  if f.kind == 'last' then return last_values(key, time, col, f.n, prefix, ev) end
+  if f.kind == 'hashed' then return hashed_counts(key, col, f.buckets, prefix, ev) end
+  if f.kind == 'frequency' or f.kind == 'active_days' then -- days: UTC calendar days of the time
+    local day = INTERNAL .. 'day'
+    local g = ev:with_column(day, mg.floor(float_col(ev, time) / DAY)):groupby(key)
+                :agg{[time] = 'count', [day] = 'nunique'}
+    local days = float_col(g, day .. '_nunique')
+    return g:select{key}:with_column(prefix .. 1, f.kind == 'active_days' and g:col(day .. '_nunique')
+                                                  or float_col(g, time .. '_count') / days)
+  end
   if f.kind == 'rfm' then
     local spec = {[time] = {'max', 'count'}, [f.amount] = 'sum'}
     if not cutoff then spec[CUTOFF] = 'first' end
@@ -323,6 +402,27 @@ local function extra_feature(self, f, prefix, ev, cutoff)
   local share = float_col(counts, n) / float_col(counts, n .. '_sum')
   local term = prefix .. '1'
   return counts:with_column(term, -share * mg.log(share)):groupby(key):agg{[term] = 'sum'}:rename{[term .. '_sum'] = term}
+end
+
+-- out with the counts per value of by of an affinity feature f (its outputs) replaced by
+-- TF-IDF weights, as scikit-learn's TfidfTransformer() over users (rows) and values: count
+-- times idf = ln((1 + users) / (1 + users with the value)) + 1, each user's row scaled to
+-- length 1 (a user without any stays 0).
+local function with_tf_idf(out, f, outputs)
+  local mine, cols = {}, {}
+  for _, o in ipairs(outputs) do
+    if o[1] == f then mine[#mine + 1], cols[#cols + 1] = o, o[3] end
+  end
+  local counts = out:to_tensor(cols, {dtype = 'float64'})
+  local idf = mg.log((#out + 1) / (counts:gt(0):sum(1):double() + 1)) + 1
+  local w = counts * idf
+  local norm = (w * w):sum(2, {keepdim = true}):sqrt()
+  w = w / mg.where(norm:gt(0), norm, 1.0)
+  for i, o in ipairs(mine) do
+    o[3] = o[3] .. '_tfidf'
+    out = out:with_column(o[3], w:select(2, i))
+  end
+  return out
 end
 
 -- p:compute(events [, {as_of = seconds | Frame, cutoff = 'cutoff'}]) -> Frame
@@ -360,8 +460,8 @@ local function compute(self, events, opts)
       if not have then list[#list + 1] = agg end
       outputs[#outputs + 1] = {f, w, col .. '_' .. agg, input[3]}
     end
-    if f.info.per_value or f.info.amount then
-      for i, part in ipairs(f.info.amount and {'r', 'f', 'm'} or {false}) do
+    if f.info.extra then
+      for i, part in ipairs(parts(f)) do
         outputs[#outputs + 1] = {f, w, INTERNAL .. 'extra' .. k .. '_' .. i, default_name(f, part)}
       end
     end
@@ -395,10 +495,21 @@ local function compute(self, events, opts)
     end
   end
 
-  -- mode, entropy and rfm: a frame per user each, joined on
+  -- affinity: the counts per value of by weighed by TF-IDF
+  for _, f in ipairs(self.features) do
+    if f.kind == 'affinity' then out = with_tf_idf(out, f, outputs) end
+  end
+
+  -- the extra kinds: a frame per user each, joined on
   for k, f in ipairs(self.features) do
-    if f.info.per_value or f.info.amount then
-      out = out:join(extra_feature(self, f, INTERNAL .. 'extra' .. k .. '_', ev, cutoff), {on = key, how = 'left'})
+    if f.info.extra then
+      local prefix = INTERNAL .. 'extra' .. k .. '_'
+      out = out:join(extra_feature(self, f, prefix, ev, cutoff), {on = key, how = 'left'})
+      if f.info.zero or (f.kind == 'last' and out:dtypes()[prefix .. 1] == 'int64') then -- 0: none
+        local zeros = {}
+        for i = 1, #parts(f) do zeros[prefix .. i] = 0 end
+        out = out:fillna{value = zeros}
+      end
     end
   end
 
@@ -539,6 +650,9 @@ local function fit(self, events, opts)
     if f.info.per_value then
       fail("fit: feature '%s' needs each user's count of every value, which a state does not keep (use compute)", f.kind)
     end
+    if f.info.extra and not f.info.amount then
+      fail("fit: feature '%s' needs each user's events, which a state does not keep (use compute)", f.kind)
+    end
   end
   local ev = checked_events(self, events, 'fit')
   compute(self, ev:head(0)) -- the checks of the features' names
@@ -619,6 +733,11 @@ local function features(state)
         for _, input in ipairs(state.inputs[j]) do
           derive(input[3], float_col(out, input[1] .. '_sum') / float_col(out, time .. '_count'))
         end
+      elseif kind == 'affinity' then
+        local counts = {}
+        for i, input in ipairs(state.inputs[j]) do counts[i] = {f, false, input[1] .. '_sum', input[3]} end
+        out = with_tf_idf(out, f, counts)
+        for _, o in ipairs(counts) do put(o[4], o[3]) end
       elseif f.by or f.info.decay then
         for _, input in ipairs(state.inputs[j]) do put(input[3], input[1] .. '_sum') end
       elseif kind == 'rfm' then

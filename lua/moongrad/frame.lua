@@ -414,6 +414,18 @@ function GroupBy.agg(gb, spec)
   return wrap(core(2, C.groupby, df._f, gb._keys, aggs, gb.sort, not gb.dropna))
 end
 
+-- gb:ngroup() -> int64 tensor, number of groups: each row's group, 1-based, numbered as
+-- agg orders its rows; 0 for a row with a missing key (unless dropna = false).
+function GroupBy.ngroup(gb)
+  return core(2, C.group_ids, gb.frame._f, gb._keys, gb.sort, not gb.dropna, false)
+end
+
+-- gb:cumcount() -> int64 tensor: each row's position among its group's rows, 1-based in row
+-- order (pandas' cumcount + 1); 0 for a row with a missing key (unless dropna = false).
+function GroupBy.cumcount(gb)
+  return (core(2, C.group_ids, gb.frame._f, gb._keys, gb.sort, not gb.dropna, true))
+end
+
 function GroupBy.__tostring(gb)
   return ('GroupBy of a frame of %d rows by %s'):format(#gb.frame, table.concat(gb.keys, ', '))
 end
@@ -431,6 +443,18 @@ function Frame.join(df, other, opts)
   end
   return wrap(core(2, C.join, df._f, other._f, col_indices(df, left_on, 'join', 2),
                    col_indices(other, right_on, 'join', 2), how, suffixes[1], suffixes[2]))
+end
+
+-- df:hash(name [, {seed = 0}]) -> int64 tensor: scikit-learn's murmurhash3_32(value, seed)
+-- of each value (an integer as its decimal text); 0 for a missing value.
+function Frame.hash(df, name, opts)
+  local col = col_index(df, name, 'hash', 2)
+  opts = check_options(opts, {seed = true}, 'hash', 2)
+  local seed = opts.seed or 0
+  if math.type(seed) ~= 'integer' or seed < 0 or seed > 0xffffffff then
+    fail(2, 'hash: option seed must be an integer from 0 to 2^32 - 1, got %s', tostring(seed))
+  end
+  return (core(2, C.hash, df._f, col, seed))
 end
 
 -- df:match(name, values) -> int64 tensor: each row's position in values (a list, or a Frame

@@ -541,3 +541,107 @@ describe('share, mode, entropy and rfm', function()
                    err(function() profile{{'rfm', amount = 'amount'}, {'recency', name = 'rfm_r'}}:compute(events()) end), 1, true)
   end)
 end)
+
+-- Recorded from pandas 1.5.3 and scikit-learn 1.2.1 on events() above: affinity is
+-- TfidfTransformer().fit_transform of the users' counts of [view, purchase, click, cart]
+-- (the window's counts for window = 7); active_days is the nunique of ts // 86400; last is
+-- each user's values sorted by (ts, row) descending; hashed is FeatureHasher(n,
+-- input_type='string') of each user's values as text:
+--   d = ev.dropna(subset=['user']); d = d[d.ts < cut]; users = sorted(d.user.unique())
+--   w = d if window is None else d[(cut - d.ts) / D <= window]
+--   counts = w.pivot_table(index='user', columns='event', values='ts', aggfunc='count', fill_value=0)
+--   TfidfTransformer().fit_transform(counts.reindex(index=users, columns=[...], fill_value=0).values)
+--   d.assign(day=d.ts // D).groupby('user')['day'].nunique()
+--   s = d.assign(row=range(len(d))).sort_values(['ts', 'row'], ascending=False)   # last: s[s.user == u][c][:n]
+--   FeatureHasher(n, input_type='string').transform([[str(v) for v in d[d.user == u][c]] for u in users])
+-- with cut = 10 D + 1 (no as_of) and 5 D.
+local KINDS2 = {{'affinity', by = 'event', values = {'view', 'purchase', 'click', 'cart'}},
+                {'affinity', by = 'event', values = {'view', 'purchase', 'click', 'cart'}, window = 7, name = 'aff'},
+                {'active_days'}, {'frequency'}, {'last', 'item', n = 2}, {'last', 'event', n = 3},
+                {'hashed', 'item', buckets = 4}, {'hashed', 'event', buckets = 2, name = 'ev_h'}}
+
+-- Columns prefix1..prefix<n> of dtype, given as rows.
+local function check_rows(df, prefix, n, dtype, rows)
+  for i = 1, n do
+    local col = {}
+    for r, row in ipairs(rows) do col[r] = row[i] end
+    h.check_column(df, prefix .. i, dtype, col)
+  end
+end
+
+describe('affinity, active_days, frequency, last and hashed', function()
+  it('give what pandas and scikit-learn give', function()
+    local df = profile(KINDS2):compute(events())
+    assert.are.same({'user', 'affinity_event_view', 'affinity_event_purchase', 'affinity_event_click',
+                     'affinity_event_cart', 'aff_view_7d', 'aff_purchase_7d', 'aff_click_7d', 'aff_cart_7d',
+                     'active_days', 'events_per_active_day', 'item_last1', 'item_last2', 'event_last1',
+                     'event_last2', 'event_last3', 'item_hashed1', 'item_hashed2', 'item_hashed3', 'item_hashed4',
+                     'ev_h1', 'ev_h2'}, df.columns)
+    h.check_column(df, 'affinity_event_view', 'float64', {0.5443462181589214, 0.4254405389711991, 1.0})
+    h.check_column(df, 'affinity_event_purchase', 'float64', {0.7009448663301691, 0.5478321549274363, 0.0})
+    h.check_column(df, 'affinity_event_click', 'float64', {0.4608291322621233, 0.0, 0.0})
+    h.check_column(df, 'affinity_event_cart', 'float64', {0.0, 0.7203334490549893, 0.0})
+    h.check_column(df, 'aff_view_7d', 'float64', {0.35543246785041743, 0.0, 1.0})
+    h.check_column(df, 'aff_purchase_7d', 'float64', {0.9347019636214327, 0.0, 0.0})
+    h.check_column(df, 'aff_cart_7d', 'float64', {0.0, 1.0, 0.0})
+    h.check_column(df, 'active_days', 'int64', {5, 3, 1})
+    h.check_column(df, 'events_per_active_day', 'float64', {1.0, 1.0, 1.0})
+    h.check_column(df, 'item_last1', 'int64', {10, 13, 14})
+    h.check_column(df, 'item_last2', 'int64', {12, 13, 0}) -- 0: no second value
+    h.check_column(df, 'event_last1', 'string', {'view', 'cart', 'view'})
+    h.check_column(df, 'event_last2', 'string', {'purchase', 'purchase', NA})
+    h.check_column(df, 'event_last3', 'string', {'purchase', 'view', NA})
+    check_rows(df, 'item_hashed', 4, 'float64', {{0, -3, -1, -1}, {0, -1, 0, -2}, {0, 0, 0, -1}})
+    check_rows(df, 'ev_h', 2, 'float64', {{-1, 0}, {0, -1}, {1, 0}})
+
+    df = profile(KINDS2):compute(events(), {as_of = 5 * D})
+    h.check_column(df, 'affinity_event_view', 'float64', {0.5085423203783267, 0.5085423203783267, 1.0})
+    h.check_column(df, 'affinity_event_click', 'float64', {0.8610369959439764, 0.0, 0.0})
+    h.check_column(df, 'affinity_event_purchase', 'float64', {0.0, 0.8610369959439764, 0.0})
+    h.check_column(df, 'active_days', 'int64', {2, 2, 1})
+    h.check_column(df, 'item_last1', 'int64', {11, 13, 14})
+    h.check_column(df, 'item_last2', 'int64', {10, 10, 0})
+    h.check_column(df, 'event_last2', 'string', {'view', 'view', NA})
+    check_rows(df, 'item_hashed', 4, 'float64', {{0, -1, -1, 0}, {0, -1, 0, -1}, {0, 0, 0, -1}})
+    check_rows(df, 'ev_h', 2, 'float64', {{0, 0}, {0, 0}, {1, 0}}) -- view and click cancel in one bucket
+  end)
+
+  -- by hand: user 1 has 4 events on days 0, 0, 1, 2 (3 days), user 2 has 3 on days 0, 3, 3;
+  -- of equal times the later row is the later value
+  it('count events per active day, and order equal times by row', function()
+    local ev = Frame({u = {1, 1, 1, 2, 2, 1, 2}, t = {0, 100, D + 5, 10, 3 * D, 2 * D, 3 * D},
+                      item = {5, 7, 5, 9, 11, 6, 13}}, {columns = {'u', 't', 'item'}})
+    local df = Profile{key = 'u', time = 't', features = {{'frequency'}, {'active_days'}, {'last', 'item', n = 4}}}
+                 :compute(ev)
+    h.check_column(df, 'events_per_active_day', 'float64', {4 / 3, 1.5})
+    h.check_column(df, 'active_days', 'int64', {3, 2})
+    check_rows(df, 'item_last', 4, 'int64', {{6, 5, 7, 5}, {13, 11, 9, 0}})
+  end)
+
+  it('update a state exactly (affinity), or are refused by fit', function()
+    local p = profile{{'affinity', by = 'event', values = {'view', 'cart', 'purchase'}},
+                      {'affinity', by = 'event', values = {'view'}, window = 3, name = 'a3'}, {'count'}}
+    for _, at in ipairs{2 * D, 5 * D, 10 * D} do
+      local before, after = split(at)
+      check_same(p:compute(events(), {as_of = 11 * D}), p:fit(before, {as_of = at}):update(after, {as_of = 11 * D}):features())
+    end
+    for _, f in ipairs{{'last', 'item', n = 2}, {'hashed', 'item', buckets = 2}, {'frequency'}, {'active_days'}} do
+      assert.matches(("fit: feature '%s' needs each user's events, which a state does not keep"):format(f[1]),
+                     err(function() profile{f}:fit(events()) end), 1, true)
+    end
+  end)
+
+  it('reject bad specs and columns', function()
+    assert.matches("feature 1 ('affinity'): needs option by", err(function() profile{{'affinity'}} end), 1, true)
+    assert.matches("feature 1 ('last'): needs option n (an integer >= 1)", err(function() profile{{'last', 'item'}} end), 1, true)
+    assert.matches("feature 1 ('last'): option n must be an integer from 1 to 4096, got 0",
+                   err(function() profile{{'last', 'item', n = 0}} end), 1, true)
+    assert.matches("feature 1 ('hashed'): needs option buckets", err(function() profile{{'hashed', 'item'}} end), 1, true)
+    assert.matches("feature 1 ('hashed'): option buckets must be an integer from 1 to 4096, got 2.5",
+                   err(function() profile{{'hashed', 'item', buckets = 2.5}} end), 1, true)
+    assert.matches("feature 1 ('count'): takes no option buckets", err(function() profile{{'count', buckets = 2}} end), 1, true)
+    assert.matches("feature 1 ('frequency'): takes no window", err(function() profile{{'frequency', window = 7}} end), 1, true)
+    assert.matches("compute: feature 'hashed' needs a string or int64 column, but 'amount' is float64",
+                   err(function() profile{{'hashed', 'amount', buckets = 2}}:compute(events()) end), 1, true)
+  end)
+end)

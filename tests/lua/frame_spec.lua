@@ -469,6 +469,31 @@ describe('join', function()
     check(l, 'w', 'string', {'x', NA, 'y', NA, NA})
   end)
 
+  -- pandas: df.groupby(keys, sort=..., dropna=...).ngroup() + 1 and .cumcount() + 1, with
+  -- the rows of a missing key (-1 or NaN there) 0
+  it('ngroup and cumcount number the group of each row and its place in it', function()
+    local df = sample()
+    local ids, n = df:groupby('k'):ngroup()
+    assert.are.same({1, 2, 1, 3, 2, 1, 0, 3}, ids:totable())
+    assert.are.equal(3, n)
+    assert.are.same({1, 3, 2, 4, 3, 1, 0, 0}, df:groupby{'k', 'k2'}:ngroup():totable())
+    assert.are.same({1, 2, 3, 4, 2, 1, 0, 0}, df:groupby({'k', 'k2'}, {sort = false}):ngroup():totable())
+    assert.are.same({1, 2, 1, 3, 2, 1, 4, 3}, df:groupby('k', {dropna = false}):ngroup():totable())
+    assert.are.same({1, 1, 2, 1, 2, 3, 0, 2}, df:groupby('k'):cumcount():totable())
+    assert.are.same({1, 1, 2, 1, 2, 3, 1, 2}, df:groupby('k', {dropna = false}):cumcount():totable())
+    -- the numbers are the rows of agg's result
+    local g = df:groupby{'k', 'k2'}:agg{id = 'first'}
+    assert.are.same({'a', 'a', 'b', 'c'}, {g:get(1, 'k'), g:get(2, 'k'), g:get(3, 'k'), g:get(4, 'k')})
+  end)
+
+  -- scikit-learn 1.2.1: sklearn.utils.murmurhash3_32(value, seed) (str(i) for integers)
+  it('hash gives the murmurhash3_32 of scikit-learn for each value, 0 for a missing one', function()
+    local df = Frame({s = {'b', 'a', NA, 'b', 'c', ''}, i = {10, -3, 7, 10, 0, 123456789012}}, {columns = {'s', 'i'}})
+    assert.are.same({-1780580861, 1009084850, 0, -1780580861, -516762017, 0}, df:hash('s'):totable())
+    assert.are.same({-2031875777, 405203247, 602572328, -2031875777, -764297089, 1819665433}, df:hash('i'):totable())
+    assert.are.same({861554165, -1293573533, 0, 861554165, 1701913768, 142593372}, df:hash('s', {seed = 42}):totable())
+  end)
+
   -- by hand: positions in the list, the first of a repeated value; 0 for absent or missing
   it('match gives the position of each row in a list of values, 0 for none', function()
     local df = sample()
@@ -610,6 +635,15 @@ describe('bad input', function()
     assert.are.equal("join: column name 'v' repeats",
                      err(function() df:select{'k', 'x'}:rename{x = 'v'}:join(df:select{'k', 'x'}:rename{x = 'v'},
                                                                              {on = 'k', suffixes = {'', ''}}) end))
+  end)
+
+  it('ngroup, cumcount and hash with bad columns or options', function()
+    local df = sample()
+    assert.are.equal("hash: column 'x' is float64 (expected string or int64)", err(function() df:hash('x') end))
+    assert.are.equal("hash: no column 'zz' (the frame has id, k, k2, x, n, f, s)", err(function() df:hash('zz') end))
+    assert.are.equal('hash: option seed must be an integer from 0 to 2^32 - 1, got -1',
+                     err(function() df:hash('k', {seed = -1}) end))
+    assert.are.equal("hash: unknown option 'salt'", err(function() df:hash('k', {salt = 1}) end))
   end)
 
   it('match with an unknown column, values of another type, or no values', function()

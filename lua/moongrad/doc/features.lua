@@ -63,9 +63,26 @@ that read one, then options; name = '...' replaces the default name (given in br
                                    most recent), event count and sum of amount, as pandas'
                                    pd.qcut(x.rank(method='first'), 5): equal values rank in
                                    key order; a single user gets 3 (pandas refuses one)
-window = days (count, sum, mean, std, min, max, nunique, share) keeps the events with
+  {'affinity', by = 'event', values = {...}} or {..., top = 5}
+                                   TF-IDF weighted counts of the values, as scikit-learn's
+                                   TfidfTransformer() over the users of the result: count x
+                                   (ln((1 + users) / (1 + users with the value)) + 1), each
+                                   user's row scaled to length 1 (affinity_event_view ...)
+  {'active_days'}, {'frequency'}   distinct UTC days (ts // 86400) with events, and events
+                                   per active day (active_days, events_per_active_day)
+  {'last', 'item', n = 5}          the n latest values, latest first (of equal times, the
+                                   later row), for sequence models (item_last1 .. item_last5):
+                                   0 where a user has fewer in an int64 column, else missing;
+                                   users:to_tensor({...}, {dtype = 'int64'}) gives the ids
+  {'hashed', 'item', buckets = 16} the hashing trick: signed counts of the values hashed into
+                                   buckets, as scikit-learn's FeatureHasher(16,
+                                   input_type='string') of the user's values as text
+                                   (item_hashed1 .. item_hashed16); see Frame:hash
+window = days (count, sum, mean, std, min, max, nunique, share, affinity) keeps the events with
 cutoff - window days <= ts < cutoff, and adds _<days>d to the default name (n_events_7d);
-a user without events in the window gets 0 for count, sum and nunique, else missing.
+a user without events in the window gets 0 for count, sum, nunique and affinity, else
+missing. A state (p:fit) keeps every kind but mode, entropy, active_days, frequency, last
+and hashed, and count, share or affinity by top values.
 Errors in the spec (unknown kind or entry, bad window, a half_life missing or where none is
 taken, by without values or top) are raised here; columns are checked by compute.]],
    example = [[

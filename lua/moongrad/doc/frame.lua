@@ -285,7 +285,10 @@ in the frame's column order and, for one column, in the order given. Rows: one p
 sorted by key (missing last) with sort = true, else in the order groups first appear. Rows
 with a missing key are left out, unless dropna = false makes them a group of their own.
 Errors: an unknown aggregation (the message lists them), sum, mean or std of strings.
-Hashing, linear in the rows, in C.]],
+gb:ngroup() gives each row's group number as an int64 tensor (the row of agg's result it
+falls in; 0 for a left-out row) and the number of groups, for per-group work with tensor
+ops (index_add_, gather); gb:cumcount() each row's place in its group, 1, 2, ... in row
+order (pandas' cumcount + 1). Hashing, linear in the rows, in C.]],
    example = [[
 local sales = mg.data.Frame{shop = {'b', 'a', 'b', 'a'}, qty = {2, 1, 5, mg.data.NA},
                             price = {1.5, 2, 1, 3}}
@@ -314,6 +317,18 @@ local j = orders:join(shops, {on = 'shop'})
 print(#j, j:get(1, 'city'))                      -- 2  Rome
 local l = orders:join(shops, {on = 'shop', how = 'left'})
 print(#l, l:get(3, 'city'))                      -- 3  nil]]},
+
+  {name = F .. 'hash', sig = 'df:hash(name [, {seed = 0}]) -> int64 tensor',
+   desc = [[
+The 32-bit MurmurHash3 of each value of a string or int64 column (an integer as its decimal
+text), signed, exactly as scikit-learn's murmurhash3_32(value, seed): the hash of its
+FeatureHasher, for the hashing trick (bucket: h % n + 1, sign: h >= 0). A missing value
+gives 0. Not a keyed hash: to hide identifiers use mg.privacy.pseudonymize. In C, each
+distinct string hashed once.]],
+   example = [[
+local df = mg.data.Frame{item = {'apple', 'pear', 'apple'}}
+local h = df:hash('item')
+print(h[1]:item() == h[3]:item())                 -- true: equal values, equal hashes]]},
 
   {name = F .. 'match', sig = 'df:match(name, values) -> int64 tensor',
    desc = [[
