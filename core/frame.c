@@ -1,13 +1,15 @@
 /* Frames: named columns (float64, int64, bool, dictionary-encoded strings) with missing
  * values, and every operation on them that loops over rows: taking and filtering rows,
  * conversion to tensors, missing values, the hash-based drop_duplicates, groupby, group
- * numbers, join and match, a stable sort, and hashing values for the hashing trick. Columns are immutable: operations build new ones (sharing the
+ * numbers, join and match, a stable sort, hashing values for the hashing trick, and times
+ * from text. Columns are immutable: operations build new ones (sharing the
  * string dictionaries) or share them whole. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 
 #include "frame.h"
 
@@ -1539,6 +1541,73 @@ mg_tensor *mg_frame_hash(const mg_frame *f, int col, uint32_t seed) {
     }
   }
   free(of_code);
+  return out;
+}
+
+/* ---- times ------------------------------------------------------------------------------- */
+
+/* The UTC seconds of text s under a strptime format, when the whole text matches and names a
+ * real time (not 31 April, which timegm would quietly turn into 1 May). */
+static bool parse_time(const char *s, const char *format, double *seconds) {
+  struct tm tm = {0}, back;
+  const char *end = strptime(s, format, &tm);
+  if (!end || *end) return false;
+  long offset = tm.tm_gmtoff; /* %z: the text's offset from UTC */
+  tm.tm_isdst = 0;
+  struct tm asked = tm;
+  time_t t = timegm(&tm);
+  if (!gmtime_r(&t, &back) || back.tm_year != asked.tm_year || back.tm_mon != asked.tm_mon ||
+      back.tm_mday != asked.tm_mday || back.tm_hour != asked.tm_hour || back.tm_min != asked.tm_min ||
+      back.tm_sec != asked.tm_sec)
+    return false;
+  *seconds = (double)t - (double)offset;
+  return true;
+}
+
+/* ISO 8601 as event logs write it, tried in turn when no format is given. */
+static const char *const iso_formats[] = {"%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S%z",
+                                          "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d"};
+
+mg_tensor *mg_frame_to_seconds(const mg_frame *f, int col, const char *format) {
+  const char *what = "to_seconds";
+  if (check_col(what, f, col)) return NULL;
+  const mg_column *c = f->cols[col];
+  if (c->type != MG_COL_STRING)
+    return mg_fail_null("to_seconds: column '%s' is %s (expected strings of times)", f->names[col],
+                        coltype_names[c->type]);
+  int32_t count = c->dict->count;
+  double *of_code = malloc((size_t)count * sizeof *of_code + 1);
+  int8_t *parsed = calloc((size_t)count + 1, 1); /* 0: not yet, 1: done, -1: fails */
+  mg_tensor *out = of_code && parsed ? mg_allocate(what, MG_FLOAT64, 1, &c->n) : NULL;
+  if (!out) {
+    free(of_code), free(parsed);
+    return of_code && parsed ? NULL : mg_fail_null("to_seconds: out of memory");
+  }
+  double *seconds = mg_data(out);
+  size_t nformats = sizeof iso_formats / sizeof *iso_formats;
+  for (int64_t r = 0; r < c->n; r++) {
+    int32_t code = ((const int32_t *)c->data)[r];
+    if (code < 0) { /* missing */
+      seconds[r] = NAN;
+      continue;
+    }
+    size_t len;
+    const char *text = mg_dict_str(c->dict, code, &len);
+    char buf[128]; /* the dictionary's strings are not NUL-terminated; a longer one is no time */
+    if (len < sizeof buf) memcpy(buf, text, len), buf[len] = '\0';
+    for (size_t k = 0; !parsed[code] && len < sizeof buf && k < (format ? 1 : nformats); k++)
+      if (parse_time(buf, format ? format : iso_formats[k], &of_code[code])) parsed[code] = 1;
+    if (!parsed[code]) {
+      mg_fail("to_seconds: row %lld of column '%s': '%.*s' is not a time %s%s", (long long)r + 1,
+              f->names[col], (int)(len > 60 ? 60 : len), text, format ? "of the format " : "in ISO 8601 form",
+              format ? format : " (YYYY-MM-DD[ HH:MM[:SS]]); give a format");
+      mg_release(out);
+      out = NULL;
+      break;
+    }
+    seconds[r] = of_code[code];
+  }
+  free(of_code), free(parsed);
   return out;
 }
 

@@ -419,6 +419,11 @@ mg_tensor *mg_frame_group_ids(const mg_frame *f, int nkeys, const int *keys, boo
  * as its decimal text), as a signed number in an int64 tensor, as scikit-learn's
  * murmurhash3_32(value, seed); 0 for a missing value. */
 mg_tensor *mg_frame_hash(const mg_frame *f, int col, uint32_t seed);
+/* The UTC seconds since 1970 of each time in a string column, as a float64 tensor (NaN where
+ * missing): text under a strptime format, or by default ISO 8601 (YYYY-MM-DD, with HH:MM or
+ * HH:MM:SS after a space or T, and an offset after seconds). Fails on a text that is not a
+ * real time under the format, naming its row. */
+mg_tensor *mg_frame_to_seconds(const mg_frame *f, int col, const char *format);
 /* Rows of left joined to the rows of right with equal keys (missing keys match nothing), in
  * left's order: left's columns, then right's other columns; a name in both gets
  * suffixes[0] on the left and suffixes[1] on the right. A left join keeps unmatched left

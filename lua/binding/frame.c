@@ -364,6 +364,12 @@ static int l_hash(lua_State *L) {
   return mgL_push(L, mg_frame_hash(f, (int)luaL_checkinteger(L, 2) - 1, (uint32_t)luaL_checkinteger(L, 3)));
 }
 
+/* to_seconds(f, col, format or nil): col 1-based */
+static int l_to_seconds(lua_State *L) {
+  mg_frame *f = mgL_check_frame(L, 1);
+  return mgL_push(L, mg_frame_to_seconds(f, (int)luaL_checkinteger(L, 2) - 1, luaL_optstring(L, 3, NULL)));
+}
+
 /* match(f, col, values, vcol): 1-based columns */
 static int l_match(lua_State *L) {
   mg_frame *f = mgL_check_frame(L, 1), *values = mgL_check_frame(L, 3);
@@ -475,7 +481,7 @@ void mgL_open_frame(lua_State *L, int methods, int module) {
       {"column", l_column}, {"to_tensor", l_to_tensor}, {"dropna", l_dropna},
       {"fillna_", l_fillna_}, {"drop_duplicates", l_drop_duplicates}, {"sort", l_sort},
       {"groupby", l_groupby}, {"join", l_join}, {"match", l_match},
-      {"group_ids", l_group_ids}, {"hash", l_hash}, {"read_csv", l_read_csv},
+      {"group_ids", l_group_ids}, {"hash", l_hash}, {"to_seconds", l_to_seconds}, {"read_csv", l_read_csv},
       {"write_csv", l_write_csv}, {"read_sql", l_read_sql}, {"to_sql", l_to_sql},
       {NULL, NULL}};
   luaL_newmetatable(L, MGL_FRAME);

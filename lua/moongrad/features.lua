@@ -297,7 +297,8 @@ local function checked_events(self, events, what)
     end
   end
   if types[time] ~= 'int64' and types[time] ~= 'float64' then
-    fail(what .. ": time column '%s' must hold numeric seconds (int64 or float64), got %s", time, types[time])
+    fail(what .. ": time column '%s' must hold numeric seconds (int64 or float64), got %s%s", time, types[time],
+         types[time] == 'string' and " (events:to_seconds('" .. time .. "') reads times from text)" or '')
   end
   for _, f in ipairs(self.features) do
     local numeric = f.info.numeric and f.column or f.amount

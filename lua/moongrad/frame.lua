@@ -457,6 +457,17 @@ function Frame.hash(df, name, opts)
   return (core(2, C.hash, df._f, col, seed))
 end
 
+-- df:to_seconds(name [, {format}]) -> float64 tensor: UTC seconds since 1970 of each time
+-- (text: ISO 8601, or a strptime format); NaN where missing.
+function Frame.to_seconds(df, name, opts)
+  local col = col_index(df, name, 'to_seconds', 2)
+  opts = check_options(opts, {format = true}, 'to_seconds', 2)
+  if opts.format ~= nil and type(opts.format) ~= 'string' then
+    fail(2, 'to_seconds: option format must be a strptime format string, got %s', type(opts.format))
+  end
+  return (core(2, C.to_seconds, df._f, col, opts.format))
+end
+
 -- df:match(name, values) -> int64 tensor: each row's position in values (a list, or a Frame
 -- whose first column holds them), the first where repeated; 0 for missing or absent. Numbers
 -- in a list take the column's type, so that {1, 2} matches a float64 column.

@@ -253,7 +253,8 @@ describe('Profile bad input', function()
   it('rejects events that do not fit the profile', function()
     assert.matches("compute: the events have no column 'amount'",
                    err(function() profile():compute(events():drop{'amount'}) end), 1, true)
-    assert.matches("compute: time column 'ts' must hold numeric seconds (int64 or float64), got string",
+    assert.matches("compute: time column 'ts' must hold numeric seconds (int64 or float64), got string "
+                   .. "(events:to_seconds('ts') reads times from text)",
                    err(function() profile{{'count'}}:compute(events():rename{ts = 'x', device = 'ts'}) end), 1, true)
     assert.matches("compute: feature 'sum' needs a numeric column, but 'event' is string",
                    err(function() profile{{'sum', 'event'}}:compute(events()) end), 1, true)

@@ -494,6 +494,20 @@ describe('join', function()
     assert.are.same({861554165, -1293573533, 0, 861554165, 1701913768, 142593372}, df:hash('s', {seed = 42}):totable())
   end)
 
+  -- pandas 1.5.3: pd.Timestamp(text, tz='UTC').timestamp() (with its own offset for +0130)
+  it('to_seconds reads ISO 8601 times, or times of a strptime format, as UTC seconds', function()
+    local df = Frame{d = {'2010-12-01 08:26:00', '1970-01-01', NA, '2011-12-09T12:50:07', '2000-02-29 00:00',
+                          '2024-03-10T12:00:00+0130', '2010-12-01 08:26', n = 7}}
+    local got = df:to_seconds('d')
+    assert.are.equal('float64', got.dtype)
+    local t = got:totable()
+    assert.is_true(t[3] ~= t[3]) -- missing: NaN
+    t[3] = 0
+    assert.are.same({1291191960, 0, 0, 1323435007, 951782400, 1710066600, 1291191960}, t)
+    local us = Frame{d = {'12/01/2010 08:26', '02/29/2000 23:59'}}
+    assert.are.same({1291191960, 951868740}, us:to_seconds('d', {format = '%m/%d/%Y %H:%M'}):totable())
+  end)
+
   -- by hand: positions in the list, the first of a repeated value; 0 for absent or missing
   it('match gives the position of each row in a list of values, 0 for none', function()
     local df = sample()
@@ -644,6 +658,21 @@ describe('bad input', function()
     assert.are.equal('hash: option seed must be an integer from 0 to 2^32 - 1, got -1',
                      err(function() df:hash('k', {seed = -1}) end))
     assert.are.equal("hash: unknown option 'salt'", err(function() df:hash('k', {salt = 1}) end))
+  end)
+
+  it('to_seconds with text that is no time, a non-string column or a bad format', function()
+    assert.are.equal("to_seconds: row 2 of column 'd': '2011-04-31' is not a time in ISO 8601 form "
+                     .. '(YYYY-MM-DD[ HH:MM[:SS]]); give a format',
+                     err(function() Frame{d = {'2011-04-30', '2011-04-31'}}:to_seconds('d') end))
+    assert.are.equal("to_seconds: row 1 of column 'd': '2011-04-30' is not a time of the format %d/%m/%Y",
+                     err(function() Frame{d = {'2011-04-30'}}:to_seconds('d', {format = '%d/%m/%Y'}) end))
+    assert.are.equal("to_seconds: row 1 of column 'd': '2011-04-30 10:00 extra' is not a time in ISO 8601 form "
+                     .. '(YYYY-MM-DD[ HH:MM[:SS]]); give a format',
+                     err(function() Frame{d = {'2011-04-30 10:00 extra'}}:to_seconds('d') end))
+    assert.are.equal("to_seconds: column 'd' is int64 (expected strings of times)",
+                     err(function() Frame{d = {1}}:to_seconds('d') end))
+    assert.are.equal('to_seconds: option format must be a strptime format string, got number',
+                     err(function() Frame{d = {'x'}}:to_seconds('d', {format = 1}) end))
   end)
 
   it('match with an unknown column, values of another type, or no values', function()

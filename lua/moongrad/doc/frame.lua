@@ -24,6 +24,7 @@ Methods (each has its page: help('Frame:sort')):
   - columns: select, drop, rename, with_column
   - rows: head, tail, filter, take, sort, drop_duplicates, unique
   - missing values: dropna, fillna;  groups and joins: groupby (with agg), join, match
+  - values: hash (murmurhash3_32), to_seconds (times from text)
   - files: write_csv, to_sql; frames also come from mg.data.read_csv, mg.data.read_sql
     and mg.data.Frame.from_tensor.
 print(df) (tostring) shows a table as pandas does: row numbers, the names, the types, then
@@ -317,6 +318,19 @@ local j = orders:join(shops, {on = 'shop'})
 print(#j, j:get(1, 'city'))                      -- 2  Rome
 local l = orders:join(shops, {on = 'shop', how = 'left'})
 print(#l, l:get(3, 'city'))                      -- 3  nil]]},
+
+  {name = F .. 'to_seconds', sig = 'df:to_seconds(name [, {format}]) -> float64 tensor',
+   desc = [[
+The time in each row of a string column as UTC seconds since 1970, NaN where missing, as
+pandas' pd.to_datetime(...).timestamp(). Without format the text is ISO 8601 as logs write
+it: YYYY-MM-DD, then optionally HH:MM or HH:MM:SS after a space or a T, and an offset such
+as +0130 after the seconds. format is a strptime format ('%d/%m/%Y %H:%M'); a time without
+an offset is taken as UTC. A text that is not a real time under the format (31 April,
+trailing text) is an error naming its row. Each distinct text is parsed once, in C.
+Put the result back with df:with_column(name, seconds).]],
+   example = [[
+local log = mg.data.Frame{when = {'2011-12-09 12:50:00', '1970-01-02'}}
+print(log:to_seconds('when'))                  -- 1323435000  86400]]},
 
   {name = F .. 'hash', sig = 'df:hash(name [, {seed = 0}]) -> int64 tensor',
    desc = [[
