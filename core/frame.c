@@ -667,6 +667,93 @@ mg_tensor *mg_frame_to_tensor(const mg_frame *f, int n, const int *cols, mg_dtyp
   return t;
 }
 
+/* ---- stacking frames ------------------------------------------------------------------- */
+
+/* The column cols[p] of each frame parts[p] one above the other, in a column of rows rows;
+ * strings recoded into one dictionary (the first's, grown on a copy unless all share it). */
+static mg_column *stack_column(const mg_frame *const *parts, int n, const int *cols, int64_t rows) {
+  const mg_column *first = parts[0]->cols[cols[0]];
+  bool masked = false, shared = true;
+  for (int p = 0; p < n; p++) {
+    masked = masked || parts[p]->cols[cols[p]]->valid;
+    shared = shared && parts[p]->cols[cols[p]]->dict == first->dict;
+  }
+  mg_dict *dict = first->dict && !shared ? mg_dict_clone(first->dict) : first->dict;
+  if (first->dict && !dict) return mg_fail_null("concat: out of memory");
+  mg_column *out = column_alloc("concat", first->type, rows, masked, dict);
+  if (dict != first->dict) mg_dict_release(dict); /* out holds it now */
+  size_t es = coltype_size[first->type];
+  int64_t at = 0;
+  for (int p = 0; out && p < n; at += parts[p]->nrows, p++) {
+    const mg_column *c = parts[p]->cols[cols[p]];
+    if (masked)
+      for (int64_t r = 0; r < c->n; r++) out->valid[at + r] = is_valid(c, r);
+    if (c->dict == out->dict) {
+      if (c->n) memcpy((char *)out->data + (size_t)at * es, c->data, (size_t)c->n * es);
+      continue;
+    }
+    int32_t *map = malloc((size_t)c->dict->count * sizeof *map + 1); /* c's codes in out's dictionary */
+    for (int32_t k = 0; map && k < c->dict->count; k++) {
+      size_t len;
+      const char *str = mg_dict_str(c->dict, k, &len);
+      if ((map[k] = mg_dict_intern(out->dict, str, len)) < 0) free(map), map = NULL;
+    }
+    if (!map) {
+      mg_column_release(out);
+      return mg_fail_null("concat: out of memory");
+    }
+    const int32_t *codes = c->data;
+    for (int64_t r = 0; r < c->n; r++) ((int32_t *)out->data)[at + r] = codes[r] < 0 ? -1 : map[codes[r]];
+    free(map);
+  }
+  if (out && masked) column_finish(out);
+  return out;
+}
+
+mg_frame *mg_frame_concat(int n, const mg_frame *const *frames) {
+  if (n < 1) return mg_fail_null("concat: expected at least one frame");
+  /* frames without rows take no part: their columns may be typed otherwise (as from {}) */
+  const mg_frame **parts = malloc((size_t)n * sizeof *parts);
+  int *cols = malloc((size_t)n * sizeof *cols), nparts = 0;
+  mg_frame *out = parts && cols ? mg_frame_new() : mg_fail_null("concat: out of memory");
+  int64_t rows = 0;
+  for (int p = 0; out && p < n; p++) {
+    const mg_frame *f = frames[p];
+    if (f->ncols != frames[0]->ncols) {
+      mg_fail("concat: frame %d has %d columns but frame 1 has %d", p + 1, f->ncols, frames[0]->ncols);
+      goto fail;
+    }
+    for (int k = 0; k < f->ncols; k++) {
+      int j = mg_frame_find(frames[0], f->names[k]);
+      if (j < 0) {
+        mg_fail("concat: frame %d has a column '%s', which frame 1 has not", p + 1, f->names[k]);
+        goto fail;
+      }
+    }
+    if (f->nrows > 0) parts[nparts++] = f, rows += f->nrows;
+  }
+  if (out && nparts == 0) parts[nparts++] = frames[0]; /* all empty: the first types them */
+  for (int k = 0; out && k < frames[0]->ncols; k++) {
+    const char *name = frames[0]->names[k];
+    for (int p = 0; p < nparts; p++) {
+      cols[p] = mg_frame_find(parts[p], name);
+      if (parts[p]->cols[cols[p]]->type != parts[0]->cols[cols[0]]->type) {
+        mg_fail("concat: column '%s' is %s in one frame but %s in another", name,
+                coltype_names[parts[0]->cols[cols[0]]->type], coltype_names[parts[p]->cols[cols[p]]->type]);
+        goto fail;
+      }
+    }
+    if (frame_append(out, "concat", name, stack_column(parts, nparts, cols, rows))) goto fail;
+  }
+  if (out) out->nrows = rows;
+  free(parts), free(cols);
+  return out;
+fail:
+  mg_frame_free(out);
+  free(parts), free(cols);
+  return NULL;
+}
+
 /* ---- missing values ------------------------------------------------------------------------ */
 
 mg_frame *mg_frame_dropna(const mg_frame *f, int n, const int *cols, bool all) {

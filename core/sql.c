@@ -291,14 +291,13 @@ static int insert_rows(sqlite3 *db, const mg_frame *f, const char *insert) {
   return rc == SQLITE_DONE ? 0 : -1;
 }
 
-int mg_write_sql(const mg_frame *f, const char *path, const char *table, mg_if_exists if_exists) {
-  if (mg_frame_ncols(f) == 0) return mg_fail("to_sql: the frame has no columns (a table needs one)");
-  sqlite3 *db = open_db("to_sql", path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
-  if (!db) return -1;
+/* Writes f as table inside the transaction open on db (path: for errors). */
+static int write_table(sqlite3 *db, const char *path, const mg_frame *f, const char *table, mg_if_exists if_exists) {
+  if (mg_frame_ncols(f) == 0)
+    return mg_fail("to_sql: the frame for table '%s' has no columns (a table needs one)", table);
   char *create = NULL, *insert = NULL;
   bool exists = false;
-  int rc = exec(db, "BEGIN IMMEDIATE");
-  if (!rc) rc = table_exists(db, table, &exists);
+  int rc = table_exists(db, table, &exists);
   if (!rc && exists && if_exists == MG_IF_EXISTS_FAIL)
     rc = mg_fail("to_sql: table '%s' already exists in %s (if_exists = 'fail'; 'replace' or "
                  "'append' write over or after it)", table, path);
@@ -310,10 +309,22 @@ int mg_write_sql(const mg_frame *f, const char *path, const char *table, mg_if_e
   }
   if (!rc && (!exists || if_exists == MG_IF_EXISTS_REPLACE)) rc = exec(db, create);
   if (!rc) rc = insert_rows(db, f, insert);
-  if (!rc) rc = exec(db, "COMMIT");
-  if (rc) sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL); /* keeps the first error's message */
   sqlite3_free(create);
   sqlite3_free(insert);
+  return rc;
+}
+
+int mg_write_sql(const char *path, int n, const mg_frame *const *frames, const char *const *tables,
+                 mg_if_exists if_exists) {
+  for (int k = 0; k < n; k++)
+    for (int j = 0; j < k; j++)
+      if (strcmp(tables[j], tables[k]) == 0) return mg_fail("to_sql: table '%s' is named twice", tables[k]);
+  sqlite3 *db = open_db("to_sql", path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  if (!db) return -1;
+  int rc = exec(db, "BEGIN IMMEDIATE");
+  for (int k = 0; !rc && k < n; k++) rc = write_table(db, path, frames[k], tables[k], if_exists);
+  if (!rc) rc = exec(db, "COMMIT");
+  if (rc) sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL); /* keeps the first error's message */
   sqlite3_close(db);
   return rc;
 }

@@ -373,6 +373,10 @@ mg_tensor *mg_frame_column(const mg_frame *f, int col, const double *fill);
  * int64 or bool dtype). */
 mg_tensor *mg_frame_to_tensor(const mg_frame *f, int n, const int *cols, mg_dtype dtype);
 
+/* The rows of frames[0..n) one above the other, in order. The frames have the same column
+ * names (in any order; the result has the first frame's) and types; a frame without rows
+ * takes no part, so its columns may be of other types. */
+mg_frame *mg_frame_concat(int n, const mg_frame *const *frames);
 /* Missing values. dropna: rows missing any (or, with all, every one) of the columns.
  * fillna_ replaces column col of f (its data is not changed in place): with value (of the
  * column's type; an integral number for int64, any number for float64), the previous
@@ -476,11 +480,13 @@ int mg_write_csv(const mg_frame *f, const char *path, char delimiter);
  * NULLs, makes integers float64 in a REAL column and bool in a BOOLEAN one (when all are 0
  * or 1). NULL is missing; a BLOB is an error. Errors start "read_sql: ". */
 mg_frame *mg_read_sql(const char *path, const char *query, int nparams, const mg_cell *params);
-/* Writes f as table (created with REAL, INTEGER, BOOLEAN and TEXT columns; missing values
- * NULL) in the database at path, created if absent, all in one transaction: on failure the
- * database is as it was. A table that exists is an error, replaced, or appended to. */
+/* Writes each frames[k] as table tables[k] (created with REAL, INTEGER, BOOLEAN and TEXT
+ * columns; missing values NULL) in the database at path, created if absent, all in one
+ * transaction: on failure the database is as it was. A table that exists is an error,
+ * replaced, or appended to. */
 typedef enum { MG_IF_EXISTS_FAIL, MG_IF_EXISTS_REPLACE, MG_IF_EXISTS_APPEND } mg_if_exists;
-int mg_write_sql(const mg_frame *f, const char *path, const char *table, mg_if_exists if_exists);
+int mg_write_sql(const char *path, int n, const mg_frame *const *frames, const char *const *tables,
+                 mg_if_exists if_exists);
 
 /* ---- safetensors files ---------------------------------------------------------------- */
 /* The safetensors format (https://github.com/huggingface/safetensors), read by PyTorch, JAX

@@ -364,6 +364,19 @@ static int l_hash(lua_State *L) {
   return mgL_push(L, mg_frame_hash(f, (int)luaL_checkinteger(L, 2) - 1, (uint32_t)luaL_checkinteger(L, 3)));
 }
 
+/* concat({frames}) */
+static int l_concat(lua_State *L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  int n = (int)luaL_len(L, 1);
+  const mg_frame **frames = lua_newuserdatauv(L, (size_t)n * sizeof *frames + 1, 0);
+  for (int k = 0; k < n; k++) {
+    lua_geti(L, 1, k + 1);
+    frames[k] = mgL_check_frame(L, -1); /* kept alive by the table at 1 */
+    lua_pop(L, 1);
+  }
+  return mgL_push_frame(L, mg_frame_concat(n, frames), true);
+}
+
 /* to_seconds(f, col, format or nil): col 1-based */
 static int l_to_seconds(lua_State *L) {
   mg_frame *f = mgL_check_frame(L, 1);
@@ -463,12 +476,24 @@ static int l_read_sql(lua_State *L) {
   return mgL_push_frame(L, mg_read_sql(path, query, n, params), true);
 }
 
-/* to_sql(f, path, table, if_exists) with if_exists 'fail', 'replace' or 'append' */
+/* to_sql(path, {frames}, {tables}, if_exists) with if_exists 'fail', 'replace' or 'append' */
 static int l_to_sql(lua_State *L) {
   static const char *const modes[] = {"fail", "replace", "append", NULL};
-  mg_frame *f = mgL_check_frame(L, 1);
+  const char *path = luaL_checkstring(L, 1);
+  luaL_checktype(L, 2, LUA_TTABLE);
+  luaL_checktype(L, 3, LUA_TTABLE);
   mg_if_exists how = (mg_if_exists)luaL_checkoption(L, 4, NULL, modes);
-  if (mg_write_sql(f, luaL_checkstring(L, 2), luaL_checkstring(L, 3), how)) return mgL_error(L);
+  int n = (int)luaL_len(L, 2);
+  const mg_frame **frames = lua_newuserdatauv(L, (size_t)n * sizeof *frames + 1, 0);
+  const char **tables = lua_newuserdatauv(L, (size_t)n * sizeof *tables + 1, 0);
+  for (int k = 0; k < n; k++) { /* both kept alive by the tables at 2 and 3 */
+    lua_geti(L, 2, k + 1);
+    frames[k] = mgL_check_frame(L, -1);
+    lua_geti(L, 3, k + 1);
+    tables[k] = luaL_checkstring(L, -1);
+    lua_pop(L, 2);
+  }
+  if (mg_write_sql(path, n, frames, tables, how)) return mgL_error(L);
   return 0;
 }
 
@@ -481,7 +506,8 @@ void mgL_open_frame(lua_State *L, int methods, int module) {
       {"column", l_column}, {"to_tensor", l_to_tensor}, {"dropna", l_dropna},
       {"fillna_", l_fillna_}, {"drop_duplicates", l_drop_duplicates}, {"sort", l_sort},
       {"groupby", l_groupby}, {"join", l_join}, {"match", l_match},
-      {"group_ids", l_group_ids}, {"hash", l_hash}, {"to_seconds", l_to_seconds}, {"read_csv", l_read_csv},
+      {"group_ids", l_group_ids}, {"hash", l_hash}, {"to_seconds", l_to_seconds},
+      {"concat", l_concat}, {"read_csv", l_read_csv},
       {"write_csv", l_write_csv}, {"read_sql", l_read_sql}, {"to_sql", l_to_sql},
       {NULL, NULL}};
   luaL_newmetatable(L, MGL_FRAME);

@@ -540,21 +540,6 @@ State.__index = State
 -- How two partial results of an aggregation combine: counts and sums add up.
 local MERGE = {count = 'sum', sum = 'sum', min = 'min', max = 'max'}
 
--- Frames a and b (same columns) one above the other. Frame has no concat primitive: the
--- columns pass through Lua tables, appended by table.move (a C loop, not a Lua one per row).
-local function stack(a, b)
-  if #b == 0 then return a end
-  if #a == 0 then return b end
-  local cols = {}
-  for _, c in ipairs(a.columns) do
-    local v, w = a:values(c), b:values(c)
-    table.move(w, 1, w.n, v.n + 1, v)
-    v.n = v.n + w.n
-    cols[c] = v
-  end
-  return Frame(cols, {columns = a.columns})
-end
-
 -- The features without a window (they live in the per-user statistics) and the largest window.
 local function split_features(self)
   local plain, widest = {}, nil
@@ -684,10 +669,10 @@ local function update(state, events, opts)
   end
   local renames = {}
   for c, agg in pairs(state.merge) do renames[c .. '_' .. agg] = c end
-  new.stats = stack(old, new.stats):groupby(key):agg(state.merge):rename(renames):select(state.stats.columns)
-  for c, pairs_now in pairs(state.pairs_of) do new.pairs_of[c] = stack(pairs_now, new.pairs_of[c]):unique() end
+  new.stats = frame.concat{old, new.stats}:groupby(key):agg(state.merge):rename(renames):select(state.stats.columns)
+  for c, pairs_now in pairs(state.pairs_of) do new.pairs_of[c] = frame.concat{pairs_now, new.pairs_of[c]}:unique() end
   if new.recent then
-    local recent = stack(state.recent, new.recent)
+    local recent = frame.concat{state.recent, new.recent}
     local _, widest = split_features(self)
     new.recent = recent:filter(float_col(recent, time):ge(as_of - widest * DAY))
   end
@@ -830,7 +815,9 @@ local function save_sql(state, db, prefix)
     {state.stats, 'stats'}}
   for _, t in ipairs(pairs_tables(self, '')) do tables[#tables + 1] = {state.pairs_of[t[1]], t[2]:sub(2)} end
   if state.recent then tables[#tables + 1] = {state.recent, 'recent'} end
-  for _, t in ipairs(tables) do t[1]:to_sql(db, prefix .. '_' .. t[2], {if_exists = 'replace'}) end
+  local named = {}
+  for _, t in ipairs(tables) do named[prefix .. '_' .. t[2]] = t[1] end
+  frame.to_sql(db, named, {if_exists = 'replace'}) -- one transaction: never half a state
 end
 State.save_sql = public(save_sql)
 

@@ -510,6 +510,19 @@ local BAD_LINES = {error = true, skip = true, warn = true}
 local TYPES = {float64 = true, int64 = true, bool = true, string = true}
 
 -- read_csv(path [, opts]) -> Frame, {skipped = n, first_bad = 'file:line:field: reason'}
+-- concat{df1, df2, ...} -> Frame: the rows of the frames one above the other.
+function M.concat(frames)
+  if type(frames) ~= 'table' or getmetatable(frames) == Frame then
+    fail(2, 'concat: expected a list of frames, got %s', getmetatable(frames) == Frame and 'a Frame' or type(frames))
+  end
+  local uds = {}
+  for i = 1, #frames do
+    if getmetatable(frames[i]) ~= Frame then fail(2, 'concat: item %d is a %s, expected a Frame', i, type(frames[i])) end
+    uds[i] = frames[i]._f
+  end
+  return wrap(core(2, C.concat, uds))
+end
+
 function M.read_csv(path, opts)
   if type(path) ~= 'string' then fail(2, 'read_csv: expected a path, got %s', type(path)) end
   opts = check_options(opts, {header = true, delimiter = true, quote = true, names = true,
@@ -567,17 +580,38 @@ end
 
 local IF_EXISTS = {fail = true, replace = true, append = true}
 
--- df:to_sql(db, table [, {if_exists = 'fail'|'replace'|'append'}]) -> rows written
-function Frame.to_sql(df, db, tbl, opts)
-  if type(db) ~= 'string' then fail(2, 'to_sql: expected the path of a database, got %s', type(db)) end
-  if type(tbl) ~= 'string' then fail(2, 'to_sql: expected a table name, got %s', type(tbl)) end
-  opts = check_options(opts, {if_exists = true}, 'to_sql', 2)
+-- Writes frames[k] as tables[k] into the database db in one transaction.
+local function write_sql(db, frames, tables, opts)
+  if type(db) ~= 'string' then fail(3, 'to_sql: expected the path of a database, got %s', type(db)) end
+  opts = check_options(opts, {if_exists = true}, 'to_sql', 3)
   local if_exists = opts.if_exists or 'fail'
   if not IF_EXISTS[if_exists] then
-    fail(2, "to_sql: option if_exists must be 'fail', 'replace' or 'append', got %s", tostring(if_exists))
+    fail(3, "to_sql: option if_exists must be 'fail', 'replace' or 'append', got %s", tostring(if_exists))
   end
-  core(2, C.to_sql, df._f, db, tbl, if_exists)
+  core(3, C.to_sql, db, frames, tables, if_exists)
+end
+
+-- df:to_sql(db, table [, {if_exists = 'fail'|'replace'|'append'}]) -> rows written
+function Frame.to_sql(df, db, tbl, opts)
+  if type(tbl) ~= 'string' then fail(2, 'to_sql: expected a table name, got %s', type(tbl)) end
+  write_sql(db, {df._f}, {tbl}, opts)
   return #df
+end
+
+-- mg.data.to_sql(db, {table = frame, ...} [, {if_exists}]): several tables, one transaction
+function M.to_sql(db, tables, opts)
+  if type(tables) ~= 'table' or getmetatable(tables) == Frame then
+    fail(2, 'to_sql: expected a table {name = frame, ...}, got %s', getmetatable(tables) == Frame and 'a Frame' or type(tables))
+  end
+  local names, frames = {}, {}
+  for name, df in pairs(tables) do
+    if type(name) ~= 'string' then fail(2, 'to_sql: table names must be strings, got %s', type(name)) end
+    if getmetatable(df) ~= Frame then fail(2, "to_sql: table '%s' must be a Frame, got %s", name, type(df)) end
+    names[#names + 1] = name
+  end
+  table.sort(names)
+  for i, name in ipairs(names) do frames[i] = tables[name]._f end
+  write_sql(db, frames, names, opts)
 end
 
 -- ---- printing ---------------------------------------------------------------------------------

@@ -494,6 +494,21 @@ describe('join', function()
     assert.are.same({861554165, -1293573533, 0, 861554165, 1701913768, 142593372}, df:hash('s', {seed = 42}):totable())
   end)
 
+  -- pandas: pd.concat([a, b[a.columns]], ignore_index=True); strings from two dictionaries
+  it('concat stacks frames with the same columns in any order, missing values kept', function()
+    local a = Frame({k = {'x', 'y'}, v = {1, NA}, b = {true, false}}, {columns = {'k', 'v', 'b'}})
+    local b = Frame({v = {3, 4, 5}, k = {'z', 'x', NA}, b = {NA, true, false}}, {columns = {'v', 'k', 'b'}})
+    local df = D.concat{a, b, a:head(0)}
+    assert.are.same({'k', 'v', 'b'}, df.columns)
+    check(df, 'k', 'string', {'x', 'y', 'z', 'x', NA})
+    check(df, 'v', 'int64', {1, NA, 3, 4, 5})
+    check(df, 'b', 'bool', {true, false, NA, true, false})
+    -- a frame without rows may type its columns otherwise (Frame{} of empty tables: float64)
+    check(D.concat{Frame{k = {}, v = {}, b = {}}, a}, 'k', 'string', {'x', 'y'})
+    assert.are.equal(0, #D.concat{a:head(0), b:head(0)})
+    check(D.concat{a}, 'v', 'int64', {1, NA})
+  end)
+
   -- pandas 1.5.3: pd.Timestamp(text, tz='UTC').timestamp() (with its own offset for +0130)
   it('to_seconds reads ISO 8601 times, or times of a strptime format, as UTC seconds', function()
     local df = Frame{d = {'2010-12-01 08:26:00', '1970-01-01', NA, '2011-12-09T12:50:07', '2000-02-29 00:00',
@@ -673,6 +688,18 @@ describe('bad input', function()
                      err(function() Frame{d = {1}}:to_seconds('d') end))
     assert.are.equal('to_seconds: option format must be a strptime format string, got number',
                      err(function() Frame{d = {'x'}}:to_seconds('d', {format = 1}) end))
+  end)
+
+  it('concat with frames of other columns or types, or no frames', function()
+    local a = Frame{k = {'x'}, v = {1}}
+    assert.are.equal('concat: column \'k\' is string in one frame but int64 in another',
+                     err(function() D.concat{a, Frame{k = {1}, v = {2}}} end))
+    assert.are.equal('concat: frame 2 has 1 columns but frame 1 has 2', err(function() D.concat{a, Frame{k = {'y'}}} end))
+    assert.are.equal("concat: frame 2 has a column 'w', which frame 1 has not",
+                     err(function() D.concat{a, Frame{k = {'y'}, w = {2}}} end))
+    assert.are.equal('concat: item 2 is a number, expected a Frame', err(function() D.concat{a, 3} end))
+    assert.are.equal('concat: expected a list of frames, got a Frame', err(function() D.concat(a) end))
+    assert.are.equal('concat: expected at least one frame', err(function() D.concat{} end))
   end)
 
   it('match with an unknown column, values of another type, or no values', function()

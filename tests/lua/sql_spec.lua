@@ -158,11 +158,28 @@ describe('to_sql', function()
     local other = data.Frame({id = {5}, zz = {1}})
     assert.truthy(err(function() other:to_sql(db, 't', {if_exists = 'append'}) end)
                   :find('to_sql: table t has no column named zz', 1, true))
-    -- replace that fails after dropping keeps the old table too
     local empty = data.Frame({})
     assert.truthy(err(function() empty:to_sql(db, 't', {if_exists = 'replace'}) end)
-                  :find('to_sql: the frame has no columns', 1, true))
+                  :find("to_sql: the frame for table 't' has no columns", 1, true))
     assert.are.equal('2|old\n', shell(db, 'SELECT * FROM t;'))
+  end)
+
+  it('writes several tables in one transaction: all of them, or none', function()
+    shell(db, 'CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT); INSERT INTO t VALUES (2, \'old\');')
+    local a, b = data.Frame({x = {1.5, 2.5}}), data.Frame({id = {2}, v = {'new'}})
+    data.to_sql(db, {a = a}) -- a new table
+    shell(db, 'INSERT INTO t VALUES (3, \'old\');')
+    -- in name order, a gets a row appended, then t fails: the rollback takes a's row back too
+    local a2 = data.Frame({x = {9.0}})
+    assert.truthy(err(function() data.to_sql(db, {a = a2, t = b}, {if_exists = 'append'}) end)
+                  :find('to_sql: UNIQUE constraint failed: t.id', 1, true))
+    assert.are.equal('1.5\n2.5\n', shell(db, 'SELECT x FROM a;')) -- a's append rolled back
+    assert.are.equal('2|old\n3|old\n', shell(db, 'SELECT * FROM t;'))
+    data.to_sql(db, {t = b, a = a2}, {if_exists = 'replace'})
+    assert.are.equal('9.0\n', shell(db, 'SELECT x FROM a;'))
+    assert.are.equal('2|new\n', shell(db, 'SELECT * FROM t;'))
+    assert.truthy(err(function() data.to_sql(db, a) end):find('to_sql: expected a table {name = frame, ...}, got a Frame', 1, true))
+    assert.truthy(err(function() data.to_sql(db, {t = 3}) end):find("to_sql: table 't' must be a Frame, got number", 1, true))
   end)
 
   it('names bad arguments and options', function()

@@ -358,6 +358,18 @@ print(ev:match('event', {'buy'}):gt(0):sum():item()) -- 1: rows that are a 'buy'
 
   -- ---- files ----------------------------------------------------------------------------
 
+  {name = 'mg.data.concat', sig = 'mg.data.concat{df1, df2, ...} -> Frame',
+   desc = [[
+The rows of the frames one above the other, in order, as pandas' pd.concat(frames,
+ignore_index=True) for frames of equal columns. The frames must have the same column names
+(in any order: the result has the first frame's order) and types; a frame without rows takes
+no part, so its columns may be of other types. String columns from different sources are
+recoded into one dictionary. In C.]],
+   example = [[
+local jan = mg.data.Frame{user = {1, 2}, amount = {5.0, 7.5}}
+local feb = mg.data.Frame{amount = {1.0}, user = {1}}
+print(#mg.data.concat{jan, feb})               -- 3]]},
+
   {name = 'mg.data.read_csv',
    sig = "mg.data.read_csv(path [, {header = true, delimiter = ',', quote = '\"', names, na_values, schema, on_bad_lines = 'error'}]) -> Frame, report",
    desc = [[
@@ -464,5 +476,17 @@ print(pcall(df.to_sql, df, db, 't'))             -- false  ... table 't' already
 print(df:to_sql(db, 't', {if_exists = 'append'}))   -- 2
 local back = mg.data.read_sql(db, 'SELECT * FROM t WHERE ok = ?', {true})
 print(#back, back:dtypes().ok)                   -- 2  bool
+os.remove(db)]]},
+
+  {name = 'mg.data.to_sql', sig = "mg.data.to_sql(db, {table = frame, ...} [, {if_exists = 'fail'}])",
+   desc = [[
+Writes several frames, each as the table named by its key, into the SQLite database in the
+file db in one transaction: either every table is written or, on any failure, none and the
+database is as it was. Tables are written in the order of their names. The rest is as
+df:to_sql (column types, if_exists, errors).]],
+   example = [[
+local db = os.tmpname()
+mg.data.to_sql(db, {users = mg.data.Frame{id = {1, 2}}, items = mg.data.Frame{sku = {'a'}}})
+print(#mg.data.read_sql(db, 'SELECT * FROM users'))   -- 2
 os.remove(db)]]},
 }}
