@@ -255,7 +255,7 @@ end
 -- Adds to ev the columns the aggregations read besides the events' own: the decay weights
 -- and, for each count by, one bool column per value (summed, it counts the value's events).
 -- Returns ev and, for each feature, the columns it aggregates with the names they get.
-local function add_inputs(self, ev, cutoff)
+local function add_inputs(self, ev, cutoff, state)
   local time, inputs, age = self.time, {}, nil
   for k, f in ipairs(self.features) do
     if f.info.decay then
@@ -265,7 +265,7 @@ local function add_inputs(self, ev, cutoff)
       if f.column then w:mul_(float_col(ev, f.column)) end
       ev = ev:with_column(weight, w)
       inputs[k] = {{weight, 'sum', default_name(f)}}
-    elseif f.by then
+    elseif f.by and not (state and f.top) then
       local values = by_values(f, ev, time)
       inputs[k] = {}
       local codes = ev:match(f.by, values) -- each event's position in values, 0 if absent
@@ -274,8 +274,8 @@ local function add_inputs(self, ev, cutoff)
         ev = ev:with_column(flag, codes:eq(i))
         inputs[k][i] = {flag, f.kind == 'share' and 'mean' or 'sum', default_name(f, v)}
       end
-    elseif f.info.extra then
-      inputs[k] = {} -- not one aggregation: added after the groupbys
+    elseif f.info.extra or (state and f.top) then
+      inputs[k] = {} -- not one aggregation: added after the groupbys (a state: from kept tables)
     else
       local col = (f.info.of_time or not f.column) and time or f.column
       inputs[k] = {{col, f.info.agg, default_name(f)}}
@@ -339,13 +339,26 @@ local function with_rfm(users, prefix, recency, frequency, monetary)
               :with_column(prefix .. '3', quintiles(monetary))
 end
 
--- The last f.n values of column col per user, the latest first (of equal times, the later
--- row): a frame {key, prefix1, ..., prefix<n>} of the users with a value.
-local function last_values(key, time, col, n, prefix, ev)
+-- The rows of ev with a value of col, numbered as latest first per user (of equal times,
+-- the later row): ev's columns key, time and col, a column place (1: the latest) and the
+-- column row (the position in ev).
+local function by_recency(key, time, col, ev)
   local row, place = INTERNAL .. 'row', INTERNAL .. 'place'
   local s = ev:select{key, time, col}:dropna{subset = {col}}
   s = s:with_column(row, mg.arange(1, #s + 1)):sort({time, row}, {descending = true})
-  s = s:with_column(place, s:groupby(key):cumcount())
+  return s:with_column(place, s:groupby(key):cumcount()), place, row
+end
+
+-- The last n rows with a value of col per user, in ev's order: {key, time, col}.
+local function latest_rows(key, time, col, n, ev)
+  local s, place, row = by_recency(key, time, col, ev)
+  return s:filter(s:col(place):le(n)):sort{row}:select{key, time, col}
+end
+
+-- The last n values of column col per user, the latest first: a frame {key, prefix1, ...,
+-- prefix<n>} of the users with a value.
+local function last_values(key, time, col, n, prefix, ev)
+  local s, place = by_recency(key, time, col, ev)
   local function at(i) return s:filter(s:col(place):eq(i)):select{key, col}:rename{[col] = prefix .. i} end
   local out = at(1)
   for i = 2, n do out = out:join(at(i), {on = key, how = 'left'}) end
@@ -370,19 +383,49 @@ local function hashed_counts(key, col, n, prefix, ev)
   return out
 end
 
+local DAY_COL = INTERNAL .. 'day' -- the UTC calendar day of an event: floor(time / 86400)
+local COUNT_COL = INTERNAL .. 'n'
+
+-- The distinct (user, day) pairs of the events ev.
+local function day_pairs(key, time, ev)
+  return ev:select{key}:with_column(DAY_COL, mg.floor(float_col(ev, time) / DAY)):unique()
+end
+
+-- active_days or frequency (events per active day) from the (user, day) pairs and a frame
+-- {key, events} of each user's event count: a frame {key, prefix1}.
+local function per_active_day(key, kind, prefix, pairs, events)
+  local days = pairs:groupby(key):agg{[DAY_COL] = 'count'}
+  if kind == 'active_days' then return days:rename{[DAY_COL .. '_count'] = prefix .. 1} end
+  local both = days:join(events, {on = key})
+  return both:select{key}:with_column(prefix .. 1, float_col(both, events.columns[2]) / float_col(both, DAY_COL .. '_count'))
+end
+
+-- Each user's count of each value of col (missing values left out): {key, col, COUNT_COL}.
+local function value_counts(key, time, col, ev)
+  return ev:groupby{key, col}:agg{[time] = 'count'}:rename{[time .. '_count'] = COUNT_COL}
+end
+
+-- mode or entropy from each user's value counts: a frame {key, prefix1}.
+local function from_value_counts(key, col, kind, prefix, counts)
+  if kind == 'mode' then -- the most frequent value, the smallest of equally frequent ones
+    return counts:sort({key, COUNT_COL, col}, {descending = {false, true, false}}):drop_duplicates{key}
+                 :select{key, col}:rename{[col] = prefix .. '1'}
+  end
+  -- entropy (natural log) of the user's shares of the values
+  counts = counts:join(counts:groupby(key):agg{[COUNT_COL] = 'sum'}, {on = key})
+  local share = float_col(counts, COUNT_COL) / float_col(counts, COUNT_COL .. '_sum')
+  local term = prefix .. '1'
+  return counts:with_column(term, -share * mg.log(share)):groupby(key):agg{[term] = 'sum'}:rename{[term .. '_sum'] = term}
+end
+
 -- The feature f that is not one aggregation (an extra kind) of the events ev before the
 -- cutoffs: a frame {key, prefix1, ...} (a column per part), one row per user that has one.
 local function extra_feature(self, f, prefix, ev, cutoff)
   local key, time, col = self.key, self.time, f.column
   if f.kind == 'last' then return last_values(key, time, col, f.n, prefix, ev) end
   if f.kind == 'hashed' then return hashed_counts(key, col, f.buckets, prefix, ev) end
-  if f.kind == 'frequency' or f.kind == 'active_days' then -- days: UTC calendar days of the time
-    local day = INTERNAL .. 'day'
-    local g = ev:with_column(day, mg.floor(float_col(ev, time) / DAY)):groupby(key)
-                :agg{[time] = 'count', [day] = 'nunique'}
-    local days = float_col(g, day .. '_nunique')
-    return g:select{key}:with_column(prefix .. 1, f.kind == 'active_days' and g:col(day .. '_nunique')
-                                                  or float_col(g, time .. '_count') / days)
+  if f.kind == 'frequency' or f.kind == 'active_days' then
+    return per_active_day(key, f.kind, prefix, day_pairs(key, time, ev), ev:groupby(key):agg{[time] = 'count'})
   end
   if f.kind == 'rfm' then
     local spec = {[time] = {'max', 'count'}, [f.amount] = 'sum'}
@@ -391,18 +434,7 @@ local function extra_feature(self, f, prefix, ev, cutoff)
     local recency = -float_col(g, time .. '_max') + (cutoff or float_col(g, CUTOFF .. '_first'))
     return with_rfm(g:select{key}, prefix, recency, float_col(g, time .. '_count'), float_col(g, f.amount .. '_sum'))
   end
-  -- each user's count of each value (missing values left out: groupby drops them)
-  local n = INTERNAL .. 'n'
-  local counts = ev:groupby{key, col}:agg{[time] = 'count'}:rename{[time .. '_count'] = n}
-  if f.kind == 'mode' then -- the most frequent value, the smallest of equally frequent ones
-    return counts:sort({key, n, col}, {descending = {false, true, false}}):drop_duplicates{key}
-                 :select{key, col}:rename{[col] = prefix .. '1'}
-  end
-  -- entropy (natural log) of the user's shares of the values
-  counts = counts:join(counts:groupby(key):agg{[n] = 'sum'}, {on = key})
-  local share = float_col(counts, n) / float_col(counts, n .. '_sum')
-  local term = prefix .. '1'
-  return counts:with_column(term, -share * mg.log(share)):groupby(key):agg{[term] = 'sum'}:rename{[term .. '_sum'] = term}
+  return from_value_counts(key, col, f.kind, prefix, value_counts(key, time, col, ev))
 end
 
 -- out with the counts per value of by of an affinity feature f (its outputs) replaced by
@@ -529,9 +561,9 @@ Profile.compute = public(compute)
 -- ---- states: features kept up to date as events arrive ---------------------------------------
 --
 -- A State holds, per user, what each feature needs to be updated exactly: counts, sums, sums
--- of squares (std), min, max, first and last times, decayed sums (rescaled to each new as_of);
--- the distinct (user, value) pairs of nunique features; and the events inside the largest
--- window, for the windowed features.
+-- of squares (std), min, max, first and last times, decayed sums (rescaled to each new as_of),
+-- hashed bucket sums; the kept tables (kept_tables: distinct pairs, counts per value, latest
+-- events); and the events inside the largest window, for the windowed features.
 
 local State = {__name = 'State'}
 M.State = State
@@ -556,7 +588,7 @@ local function statistics(self, ev, as_of)
   local key, time = self.key, self.time
   local plain = split_features(self)
   local inputs
-  ev, inputs = add_inputs({time = time, features = plain}, ev, as_of)
+  ev, inputs = add_inputs({time = time, features = plain}, ev, as_of, true)
   local spec, merge, decay = {[time] = {'count'}}, {[time .. '_count'] = 'sum'}, {}
   local function need(col, agg, half_life)
     local list = spec[col] or {}
@@ -578,22 +610,80 @@ local function statistics(self, ev, as_of)
       end
     elseif kind == 'rfm' then
       need(time, 'max'); need(f.amount, 'sum')
-    elseif kind ~= 'nunique' then
+    elseif #inputs[j] > 0 and kind ~= 'nunique' then
       need(inputs[j][1][1], inputs[j][1][2])
     end
   end
-  return ev:groupby(key):agg(spec), merge, decay, inputs
-end
-
--- The distinct (user, value) pairs of each column a nunique feature counts.
-local function distinct_pairs(self, ev)
-  local pairs_of = {}
-  for _, f in ipairs(self.features) do
-    if f.kind == 'nunique' and not f.window and not pairs_of[f.column] then
-      pairs_of[f.column] = ev:select{self.key, f.column}:dropna():unique()
+  local stats = ev:groupby(key):agg(spec)
+  for j, f in ipairs(plain) do -- hashed buckets: sums too, 0 for a user without values
+    if f.kind == 'hashed' then
+      local prefix, zeros = INTERNAL .. 'hash' .. j .. '_', {}
+      for i = 1, f.buckets do zeros[prefix .. i], merge[prefix .. i] = 0, 'sum' end
+      stats = stats:join(hashed_counts(key, f.column, f.buckets, prefix, ev), {on = key, how = 'left'}):fillna{value = zeros}
     end
   end
-  return pairs_of
+  return stats, merge, decay, inputs
+end
+
+-- What a state keeps besides the statistics, for the unwindowed features that need more
+-- than a sum per user, in the order of the features, each once: the distinct (user, value)
+-- pairs of a column ('pairs': nunique; of the day for active_days and frequency), each user's
+-- count per value ('counts': mode, entropy, and by with top), or each user's latest n events
+-- with a value ('latest': last).
+local function kept_tables(self)
+  local list, seen = {}, {}
+  local function keep(what, col, n)
+    local id = what .. '\0' .. col
+    if seen[id] then seen[id].n = math.max(seen[id].n or 0, n or 0) return end
+    seen[id] = {what = what, col = col, n = n}
+    list[#list + 1] = seen[id]
+  end
+  for _, f in ipairs(split_features(self)) do
+    if f.kind == 'nunique' then keep('pairs', f.column)
+    elseif f.kind == 'active_days' or f.kind == 'frequency' then keep('pairs', DAY_COL)
+    elseif f.info.per_value then keep('counts', f.column)
+    elseif f.top then keep('counts', f.by)
+    elseif f.kind == 'last' then keep('latest', f.column, f.n) end
+  end
+  return list
+end
+
+-- The kept tables (kept_tables) of the events ev, in that order.
+local function keep_from(self, ev)
+  local key, time, out = self.key, self.time, {}
+  for i, t in ipairs(kept_tables(self)) do
+    if t.what == 'pairs' then
+      out[i] = t.col == DAY_COL and day_pairs(key, time, ev) or ev:select{key, t.col}:dropna():unique()
+    elseif t.what == 'counts' then
+      out[i] = value_counts(key, time, t.col, ev)
+    else
+      out[i] = latest_rows(key, time, t.col, t.n, ev)
+    end
+  end
+  return out
+end
+
+-- The kept tables of old events followed by new ones, from both's.
+local function merge_kept(self, old, new)
+  local key, time, out = self.key, self.time, {}
+  for i, t in ipairs(kept_tables(self)) do
+    local both = frame.concat{old[i], new[i]}
+    if t.what == 'pairs' then
+      out[i] = both:unique()
+    elseif t.what == 'counts' then
+      out[i] = both:groupby{key, t.col}:agg{[COUNT_COL] = 'sum'}:rename{[COUNT_COL .. '_sum'] = COUNT_COL}
+    else
+      out[i] = latest_rows(key, time, t.col, t.n, both)
+    end
+  end
+  return out
+end
+
+-- The kept table of a feature: what and col as kept_tables names them.
+local function kept(state, what, col)
+  for i, t in ipairs(kept_tables(state.profile)) do
+    if t.what == what and t.col == col then return state.kept[i] end
+  end
 end
 
 -- The as_of of fit and update: a number of seconds, by default the largest time + 1 s.
@@ -623,7 +713,7 @@ local function new_state(self, ev, as_of)
   local stats, merge, decay, inputs = statistics(self, ev, as_of)
   local recent = widest and ev:filter(float_col(ev, self.time):ge(as_of - widest * DAY)) or nil
   return setmetatable({profile = self, as_of = as_of, stats = stats, merge = merge, decay = decay, inputs = inputs,
-                       pairs_of = distinct_pairs(self, ev), recent = recent}, State)
+                       kept = keep_from(self, ev), recent = recent}, State)
 end
 
 -- p:fit(events [, {as_of = seconds}]) -> State
@@ -632,12 +722,9 @@ local function fit(self, events, opts)
   if getmetatable(events) ~= Frame then fail('fit: expected a Frame of events, got %s', describe(events)) end
   opts = check_options('fit', opts)
   for _, f in ipairs(self.features) do
-    if f.top then fail("fit: feature '%s' by '%s' takes top values, which a state cannot keep exact (give values)", f.kind, f.by) end
-    if f.info.per_value then
-      fail("fit: feature '%s' needs each user's count of every value, which a state does not keep (use compute)", f.kind)
-    end
-    if f.info.extra and not f.info.amount then
-      fail("fit: feature '%s' needs each user's events, which a state does not keep (use compute)", f.kind)
+    if f.top and f.window then
+      fail("fit: feature '%s' by '%s' takes the top values of all events but counts those in a window, "
+           .. 'which a state does not keep both of (give values)', f.kind, f.by)
     end
   end
   local ev = checked_events(self, events, 'fit')
@@ -670,7 +757,7 @@ local function update(state, events, opts)
   local renames = {}
   for c, agg in pairs(state.merge) do renames[c .. '_' .. agg] = c end
   new.stats = frame.concat{old, new.stats}:groupby(key):agg(state.merge):rename(renames):select(state.stats.columns)
-  for c, pairs_now in pairs(state.pairs_of) do new.pairs_of[c] = frame.concat{pairs_now, new.pairs_of[c]}:unique() end
+  new.kept = merge_kept(self, state.kept, new.kept)
   if new.recent then
     local recent = frame.concat{state.recent, new.recent}
     local _, widest = split_features(self)
@@ -714,8 +801,40 @@ local function features(state)
       for i = 1, f.by and #f.values or 1 do cols[#cols + 1] = default_name(f, f.values and f.values[i]) end
     else
       j = j + 1
-      local name = not (f.by or f.info.amount) and default_name(f) or nil -- by and rfm: one per value or score
-      if kind == 'share' then
+      local name = not (f.by or f.n or f.buckets or f.info.amount) and default_name(f) or nil -- else one per part
+      if f.top then -- count, share or affinity by the top values of the kept counts of all events
+        local counts = kept(state, 'counts', f.by)
+        local totals = counts:groupby(f.by):agg{[COUNT_COL] = 'sum'} -- by value: ties in value order
+        local values = totals:sort(COUNT_COL .. '_sum', {descending = true}):head(f.top):values(f.by)
+        local sources = {}
+        for i = 1, values.n do
+          local c = INTERNAL .. 'top' .. j .. '_' .. i
+          local per_user = counts:filter(counts:match(f.by, {values[i]}):gt(0)):select{key, COUNT_COL}:rename{[COUNT_COL] = c}
+          out = out:join(per_user, {on = key, how = 'left'}):fillna{value = {[c] = 0}}
+          sources[i] = {f, false, c, default_name(f, values[i])}
+        end
+        if kind == 'affinity' then out = with_tf_idf(out, f, sources) end
+        for _, o in ipairs(sources) do
+          if kind == 'share' then derive(o[4], float_col(out, o[3]) / float_col(out, time .. '_count'))
+          else put(o[4], o[3]) end
+        end
+      elseif f.info.per_value then
+        local prefix = INTERNAL .. 'pv' .. j .. '_'
+        out = out:join(from_value_counts(key, col, kind, prefix, kept(state, 'counts', col)), {on = key, how = 'left'})
+        put(name, prefix .. 1)
+      elseif kind == 'frequency' or kind == 'active_days' then
+        local prefix = INTERNAL .. 'days' .. j .. '_'
+        out = out:join(per_active_day(key, kind, prefix, kept(state, 'pairs', DAY_COL), out:select{key, time .. '_count'}),
+                       {on = key, how = 'left'})
+        put(name, prefix .. 1)
+      elseif kind == 'last' then
+        local prefix, zeros = INTERNAL .. 'last' .. j .. '_', {}
+        out = out:join(last_values(key, time, col, f.n, prefix, kept(state, 'latest', col)), {on = key, how = 'left'})
+        for i = 1, f.n do zeros[prefix .. i] = 0; put(default_name(f, i), prefix .. i) end
+        if out:dtypes()[prefix .. 1] == 'int64' then out = out:fillna{value = zeros} end -- 0: none
+      elseif kind == 'hashed' then
+        for i = 1, f.buckets do put(default_name(f, i), INTERNAL .. 'hash' .. j .. '_' .. i) end
+      elseif kind == 'share' then
         for _, input in ipairs(state.inputs[j]) do
           derive(input[3], float_col(out, input[1] .. '_sum') / float_col(out, time .. '_count'))
         end
@@ -740,7 +859,7 @@ local function features(state)
         derive(name, mg.where(n:lt(2), 0 / 0, mg.sqrt(var)))
       elseif kind == 'nunique' then
         local counted = INTERNAL .. 'nunique_' .. col
-        local counts = state.pairs_of[col]:groupby(key):agg{[col] = 'count'}:rename{[col .. '_count'] = counted}
+        local counts = kept(state, 'pairs', col):groupby(key):agg{[col] = 'count'}:rename{[col .. '_count'] = counted}
         if not out:dtypes()[counted] then
           out = out:join(counts, {on = key, how = 'left'}):fillna{value = {[counted] = 0}}
         end
@@ -766,21 +885,10 @@ local function signature(self)
     local values = {}
     for i, v in ipairs(f.values or {}) do values[i] = tostring(v) end
     parts[#parts + 1] = table.concat({f.kind, f.column or '', f.name or '', num(f.window or 0), num(f.half_life or 0),
-                                      f.by or '', table.concat(values, '\31'), f.amount or ''}, '\30')
+                                      f.by or '', table.concat(values, '\31'), f.amount or '', f.top or 0, f.n or 0,
+                                      f.buckets or 0}, '\30')
   end
   return table.concat(parts, '\29')
-end
-
--- The tables of the distinct pairs, one per nunique column, in the order of the features.
-local function pairs_tables(self, prefix)
-  local tables, seen = {}, {}
-  for _, f in ipairs(self.features) do
-    if f.kind == 'nunique' and not f.window and not seen[f.column] then
-      seen[f.column] = true
-      tables[#tables + 1] = {f.column, ('%s_pairs%d'):format(prefix, #tables + 1)}
-    end
-  end
-  return tables
 end
 
 local function check_sql_args(what, db, prefix)
@@ -790,7 +898,7 @@ local function check_sql_args(what, db, prefix)
   end
 end
 
--- state:save_sql(db, prefix): tables <prefix>_meta, _merge, _inputs, _stats, _pairs<i>, _recent
+-- state:save_sql(db, prefix): tables <prefix>_meta, _merge, _inputs, _stats, _kept<i>, _recent
 local function save_sql(state, db, prefix)
   if getmetatable(state) ~= State then fail('save_sql: call it as state:save_sql(db, prefix), got %s', describe(state)) end
   check_sql_args('save_sql', db, prefix)
@@ -813,7 +921,7 @@ local function save_sql(state, db, prefix)
     {Frame({feature = features, source = sources, agg = agg_of, name = names},
            {columns = {'feature', 'source', 'agg', 'name'}}), 'inputs'},
     {state.stats, 'stats'}}
-  for _, t in ipairs(pairs_tables(self, '')) do tables[#tables + 1] = {state.pairs_of[t[1]], t[2]:sub(2)} end
+  for i, kept_table in ipairs(state.kept) do tables[#tables + 1] = {kept_table, 'kept' .. i} end
   if state.recent then tables[#tables + 1] = {state.recent, 'recent'} end
   local named = {}
   for _, t in ipairs(tables) do named[prefix .. '_' .. t[2]] = t[1] end
@@ -850,10 +958,10 @@ local function load_sql(self, db, prefix)
     list[#list + 1] = {sources[i], agg_of[i], names[i]}
   end
   local _, widest = split_features(self)
-  local pairs_of = {}
-  for _, p in ipairs(pairs_tables(self, '')) do pairs_of[p[1]] = read(p[2]:sub(2)) end
+  local kept_now = {}
+  for i = 1, #kept_tables(self) do kept_now[i] = read('kept' .. i) end
   return setmetatable({profile = self, as_of = meta:get(1, 'as_of'), stats = read('stats'), merge = merge,
-                       decay = decay, inputs = inputs, pairs_of = pairs_of,
+                       decay = decay, inputs = inputs, kept = kept_now,
                        recent = widest and read('recent') or nil}, State)
 end
 Profile.load_sql = public(load_sql)

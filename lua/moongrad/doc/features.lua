@@ -81,8 +81,8 @@ that read one, then options; name = '...' replaces the default name (given in br
 window = days (count, sum, mean, std, min, max, nunique, share, affinity) keeps the events with
 cutoff - window days <= ts < cutoff, and adds _<days>d to the default name (n_events_7d);
 a user without events in the window gets 0 for count, sum, nunique and affinity, else
-missing. A state (p:fit) keeps every kind but mode, entropy, active_days, frequency, last
-and hashed, and count, share or affinity by top values.
+missing. A state (p:fit) keeps every kind, except a count, share or affinity by top values
+over a window (top values come from all the events; give values).
 Errors in the spec (unknown kind or entry, bad window, a half_life missing or where none is
 taken, by without values or top) are raised here; columns are checked by compute.]],
    example = [[
@@ -178,9 +178,11 @@ print(p:fit(events):features())]]},
    desc = [[
 Writes the state to the SQLite database at path db (created if absent), as tables named
 prefix_meta (as_of and the profile's spec), prefix_merge and prefix_inputs (how the
-statistics combine), prefix_stats (one row per user), prefix_pairs1, ... (the distinct
-values of each nunique column) and prefix_recent (the events in the largest window), each
-replaced if it exists. prefix: letters, digits and _. Load it back with p:load_sql.]],
+statistics combine), prefix_stats (one row per user), prefix_kept1, ... (what some kinds
+need besides: the distinct values of a nunique column or the active days, each user's count
+per value for mode, entropy and top values, each user's latest events for last) and
+prefix_recent (the events in the largest window), all in one transaction, each replaced if
+it exists. prefix: letters, digits and _. Load it back with p:load_sql.]],
    example = LOG .. [[
 local p = mg.features.Profile{key = 'user', time = 'ts', features = {{'count'}, {'nunique', 'event'}}}
 local db = os.tmpname()
