@@ -16,7 +16,7 @@ local mg = require 'moongrad'
 
 local help = {}
 local AREAS = {'tensor', 'autograd', 'nn', 'optim', 'data', 'datasets', 'frame', 'preprocessing',
-               'train', 'metrics', 'serialize', 'plot', 'features', 'cluster', 'privacy', 'viz',
+               'train', 'metrics', 'serialize', 'plot', 'features', 'cluster', 'privacy', 'recommend', 'viz',
                'tools'}
 
 -- The value a documented name stands for (nil for fields such as mg.Tensor.shape).

@@ -79,7 +79,7 @@ local submodules = {nn = 'moongrad.nn', optim = 'moongrad.optim', data = 'moongr
                     preprocessing = 'moongrad.preprocessing', train = 'moongrad.train',
                     metrics = 'moongrad.metrics', plot = 'moongrad.plot',
                     features = 'moongrad.features', cluster = 'moongrad.cluster',
-                    privacy = 'moongrad.privacy'}
+                    privacy = 'moongrad.privacy', recommend = 'moongrad.recommend'}
 setmetatable(mg, {__index = function(t, key)
   local name = submodules[key]
   if not name then return nil end

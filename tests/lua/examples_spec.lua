@@ -116,4 +116,51 @@ describe('examples', function()
     assert.are_not.equal(0, status)
     assert.truthy(out:match('usage: moongrad examples/tabular_bce.lua DATA.csv'), out)
   end)
+
+  it('user_profiles without a file prints its usage and fails', function()
+    local out, status = run('examples/user_profiles.lua')
+    assert.are_not.equal(0, status)
+    assert.truthy(out:match('usage: moongrad examples/user_profiles.lua EVENTS.csv'), out)
+  end)
+
+  it('user_profiles beats its baselines on a log with tastes and buyers of its own', function()
+    -- 600 users over 90 days, 20 to 79 events each. Each user belongs to one of 4 taste groups
+    -- (group 1 holds 40% of them) and picks 9 in 10 items among the group's 50 of the 200;
+    -- every 5th user buys (30% of events), the others rarely (1%). The most popular items are
+    -- group 1's, so a model of tastes must beat them; past purchases, not recency, tell the
+    -- buyers, so the propensity model must beat recency alone.
+    local path = os.tmpname()
+    local f = assert(io.open(path, 'w'))
+    f:write('user_id,ts,event,item,category,amount\n')
+    math.randomseed(42)
+    local browse = {'view', 'view', 'view', 'click', 'click', 'cart'}
+    for u = 1, 600 do
+      local group, buy = u % 10 < 4 and 1 or u % 3 + 2, u % 5 == 0 and 0.3 or 0.01
+      for _ = 1, 20 + u * 37 % 60 do
+        local item = math.random() < 0.9 and (group - 1) * 50 + math.floor(50 * math.random() ^ 2) + 1
+                     or math.random(200)
+        local purchase = math.random() < buy
+        f:write(('%d,%d,%s,%d,cat_%d,%.2f\n'):format(u, 1700000000 + math.random(0, 90 * 86400 - 1),
+                purchase and 'purchase' or browse[math.random(#browse)], item, (item - 1) // 50 + 1,
+                purchase and 10 + 50 * math.random() or 0))
+      end
+    end
+    f:close()
+    local out, status = run('examples/user_profiles.lua ' .. path)
+    os.remove(path)
+    assert.are.equal(0, status, out)
+    local number = '([%d.]+)'
+    local model, recency = out:match('\npropensity ROC AUC: model ' .. number .. ', recency%-only baseline ' .. number)
+    assert.is_true(tonumber(model) > tonumber(recency), out)
+    for _, metric in ipairs{'recall@10', 'NDCG@10'} do
+      local mf, pop = out:match('\n' .. metric .. ': MF ' .. number .. ', most%-popular ' .. number)
+      assert.is_true(tonumber(mf) > tonumber(pop), out)
+      local before, after, pop_now = out:match('\nfeedback ' .. metric .. ': MF before ' .. number .. ', after '
+                                               .. number .. '; most%-popular ' .. number)
+      assert.is_true(tonumber(before) > tonumber(pop_now) and tonumber(after) > tonumber(pop_now), out)
+    end
+    local gap = tonumber(out:match('largest difference from recomputing them all: ([%d.e+-]+)'))
+    assert.is_true(gap < 1e-6, out)
+    assert.truthy(out:match('\nsegment +count +share'), out)
+  end)
 end)

@@ -8,7 +8,7 @@ local help = mg.help
 local FIELDS = {'shape', 'dtype', 'ndim', 'requires_grad', 'grad', 'grad_fn', 'is_leaf'}
 local MODULES = {'mg', 'mg.nn', 'mg.nn.functional', 'mg.nn.init', 'mg.nn.utils', 'mg.optim',
                  'mg.optim.lr_scheduler', 'mg.data', 'mg.preprocessing', 'mg.train', 'mg.metrics',
-                 'mg.plot', 'mg.features', 'mg.cluster', 'mg.privacy', 'mg.viz', 'mg.help'}
+                 'mg.plot', 'mg.features', 'mg.cluster', 'mg.privacy', 'mg.recommend', 'mg.viz', 'mg.help'}
 
 local function resolve(path)
   local value = mg
