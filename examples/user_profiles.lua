@@ -65,6 +65,10 @@ if retail then raw = raw:rename{CustomerID = 'user_id'} end
 local policy = mg.privacy.Policy{direct = {'user_id'}, direct_action = 'pseudonymize',
                                  key = mg.privacy.new_key()}
 local events = policy:apply(raw)
+-- a user attribute table, as a product's user database holds one: each user's country
+local country = retail and 'Country' or 'country'
+local attributes = events:dtypes()[country] and events:select{'user_id', country}:dropna()
+                   :drop_duplicates{'user_id'}:rename{[country] = 'country'} or nil
 if retail then events = retail_events(events) end
 events = events:select{'user_id', 'ts', 'event', 'item', 'category', 'amount'}
 raw = nil
@@ -90,7 +94,7 @@ local profile = mg.features.Profile{key = 'user_id', time = 'ts', features = {
   {'count', by = 'event', values = {'view', 'click', 'cart', 'purchase'}},
   {'count', by = 'event', values = {'purchase'}, window = 14, name = 'recent'},
   {'sum', 'amount'}, {'nunique', 'item'}, {'nunique', 'category'},
-  {'recency'}, {'tenure'}, {'decayed_count', half_life = 7}}}
+  {'recency'}, {'tenure'}, {'frequency'}, {'entropy', 'category'}, {'decayed_count', half_life = 7}}}
 local state = profile:fit(before, {as_of = cutoff})
 local users = state:features()
 local names = {}
@@ -116,9 +120,17 @@ print(mg.cluster.segment_report(users, km.labels_, {columns = {'n_events', 'n_ev
 local bought = window:filter(window:match('event', {'purchase'}):gt(0)):select{'user_id'}:unique()
 local labelled = users:join(bought:with_column('label', mg.ones(#bought)), {on = 'user_id', how = 'left'})
 local y = labelled:col('label', {fill = 0}):float():view(-1, 1)
-local x_train, x_test, y_train, y_test = mg.preprocessing.train_test_split(x, y, {test_size = 0.5, seed = 1,
-                                                                                  stratify = y:view(-1)})
-local classifier = nn.Sequential{nn.Linear(#names, 16), nn.ReLU(), nn.Linear(16, 1)}
+-- the profiles joined with the attribute table, the country one-hot encoded beside them
+local inputs = x
+if attributes then
+  local countries = users:join(attributes, {on = 'user_id', how = 'left'}):fillna{value = {country = 'unknown'}}
+                         :values('country')
+  countries.n = nil -- a plain list: none is missing
+  inputs = mg.cat({x, mg.preprocessing.OneHotEncoder():fit_transform(countries)}, 2)
+end
+local x_train, x_test, y_train, y_test = mg.preprocessing.train_test_split(inputs, y, {test_size = 0.5, seed = 1,
+                                                                                       stratify = y:view(-1)})
+local classifier = nn.Sequential{nn.Linear(inputs:size(2), 16), nn.ReLU(), nn.Linear(16, 1)}
 mg.train.fit(classifier, {x = x_train, y = y_train, loss = 'bce_with_logits', optimizer = 'adam', lr = 1e-2,
                           epochs = 10, batch_size = 256, verbose = 0})
 local recency = 0
@@ -128,8 +140,9 @@ end
 local auc_model = mg.metrics.roc_auc(mg.train.predict(classifier, x_test):view(-1), y_test:view(-1))
 -- the more recent the last event, the likelier a purchase: -recency (standardised, same order)
 local auc_recency = mg.metrics.roc_auc(-x_test:select(2, recency), y_test:view(-1))
-print(('\npropensity: %d of %d users (%.1f%%) purchase in the 14 days after the cutoff; on the %d held-out users:')
-      :format(y:sum():item(), #users, 100 * y:mean():item(), y_test:size(1)))
+print(('\npropensity: %d of %d users (%.1f%%) purchase in the 14 days after the cutoff; a classifier on the '
+       .. '%d profile features%s; on the %d held-out users:'):format(y:sum():item(), #users, 100 * y:mean():item(),
+       #names, attributes and (' and ' .. (inputs:size(2) - #names) .. ' one-hot countries') or '', y_test:size(1)))
 print(('propensity ROC AUC: model %.4f, recency-only baseline %.4f'):format(auc_model, auc_recency))
 
 -- ---- 5. recommendation: MF against the most popular items ------------------------------------
