@@ -165,6 +165,25 @@ static int add_back(mg_node *node, const mg_tensor *grad, const mg_tensor *index
   return gi[0] ? scatter_run(gi[0], node->ctx.dim, index, grad) : -1;
 }
 
+mg_tensor *mg_nonzero(const mg_tensor *t) {
+  mg_tensor *flags = mg_copy_as("nonzero", t, MG_BOOL);
+  if (!flags) return NULL;
+  const uint8_t *v = mg_data(flags);
+  int64_t n = mg_numel(flags), count = 0;
+  for (int64_t k = 0; k < n; k++) count += v[k] != 0;
+  mg_tensor *out = mg_allocate("nonzero", MG_INT64, 2, (int64_t[]){count, t->ndim});
+  int64_t *p = out ? mg_data(out) : NULL, at[MG_MAX_DIMS] = {0};
+  for (int64_t k = 0; p && k < n; k++) { /* at: the index of element k, row-major */
+    if (v[k]) {
+      memcpy(p, at, (size_t)t->ndim * sizeof *at);
+      p += t->ndim;
+    }
+    for (int d = t->ndim - 1; d >= 0 && ++at[d] == t->size[d]; d--) at[d] = 0;
+  }
+  mg_release(flags);
+  return out;
+}
+
 /* saved[0] the 1-D (or 0-d) index, repeated over grad's other dims. */
 static int index_select_backward(mg_node *node, const mg_tensor *grad, mg_tensor **gi) {
   const mg_tensor *index = node->saved[0];

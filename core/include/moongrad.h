@@ -188,6 +188,9 @@ mg_tensor *mg_addmm(const mg_tensor *c, const mg_tensor *a, const mg_tensor *b, 
                     double alpha);
 
 /* ---- indexing (0-based int64 indices) ---------------------------------------------- */
+/* The indices (0-based) of t's nonzero elements in row-major order, as an int64 tensor
+ * {count, t->ndim}; not differentiable. */
+mg_tensor *mg_nonzero(const mg_tensor *t);
 mg_tensor *mg_index_select(const mg_tensor *t, int dim, const mg_tensor *index);
 mg_tensor *mg_gather(const mg_tensor *t, int dim, const mg_tensor *index);
 /* t[..index[i][j]..] += src[i][j] along dim, into a copy or in place. */

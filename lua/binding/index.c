@@ -1,7 +1,8 @@
 /* Indexing in Lua: t:index_select(dim, idx), t:gather(dim, idx), t:scatter_add(_)(dim, idx,
- * src), t:index_add_(dim, idx, src), t:masked_fill(_)(mask, value) and idx:one_hot([num_classes]). Dims and indices are
- * 1-based here; mgL_check_index shifts an index tensor to core's 0-based one in a new tensor,
- * so every other argument is checked before it (a Lua error after it would leak it). */
+ * src), t:index_add_(dim, idx, src), t:masked_fill(_)(mask, value), t:nonzero() and
+ * idx:one_hot([num_classes]). Dims and indices are 1-based here; mgL_check_index shifts an
+ * index tensor to core's 0-based one in a new tensor, so every other argument is checked
+ * before it (a Lua error after it would leak it). */
 #include "binding.h"
 
 /* t:index_select(dim, idx) and t:gather(dim, idx). */
@@ -82,13 +83,16 @@ static int l_one_hot(lua_State *L) {
   return mgL_push(L, out);
 }
 
+static int l_nonzero(lua_State *L) { return mgL_push_index(L, mg_nonzero(mgL_check(L, 1))); }
+
 void mgL_open_index(lua_State *L, int methods, int module) {
   static const luaL_Reg fns[] = {
       {"index_select", l_index_select}, {"gather", l_gather},
       {"scatter_add", l_scatter_add},   {"scatter_add_", l_scatter_add_},
       {"index_add_", l_index_add_},
       {"masked_fill", l_masked_fill},   {"masked_fill_", l_masked_fill_},
-      {"one_hot", l_one_hot},           {NULL, NULL}};
+      {"one_hot", l_one_hot},           {"nonzero", l_nonzero},
+      {NULL, NULL}};
   for (const luaL_Reg *r = fns; r->name; r++) {
     lua_pushcfunction(L, r->func);
     lua_setfield(L, methods, r->name);

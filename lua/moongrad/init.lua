@@ -47,6 +47,28 @@ function Tensor.chunk(t, chunks, dim)
   return t:split(math.max(1, (t:size(dim) + chunks - 1) // chunks), dim)
 end
 
+-- masked_select(mask): the elements of t where the bool mask is true (t and mask broadcast
+-- together), in row-major order, as a 1-D tensor; differentiable, as an index_select.
+function Tensor.masked_select(t, mask)
+  if not core.is_tensor(mask) or mask.dtype ~= 'bool' then
+    error('masked_select: expected a bool mask tensor, got ' .. (core.is_tensor(mask) and mask.dtype or type(mask)), 2)
+  end
+  local both = core.where(mask, t, t) -- t in the broadcast shape of the two
+  local at = mask:expand(both.shape):reshape(-1):nonzero():select(2, 1)
+  return both:reshape(-1):index_select(1, at)
+end
+
+-- any([dim [, {keepdim}]]), all(...): whether any (all) element is nonzero, over every
+-- element or along dim, as bool tensors.
+function Tensor.any(t, dim, opts)
+  local nonzero = t:ne(0)
+  return (dim and nonzero:sum(dim, opts) or nonzero:sum()):gt(0)
+end
+function Tensor.all(t, dim, opts)
+  local zero = t:eq(0)
+  return (dim and zero:sum(dim, opts) or zero:sum()):eq(0)
+end
+
 function Tensor.expand_as(t, other) return t:expand(other.shape) end
 function Tensor.type(t) return t.dtype end
 

@@ -115,3 +115,16 @@ describe('indexing without gradients', function()
     h.assert_close(z, {0, 0, 0})
   end)
 end)
+
+describe('masked_select', function()
+  it('gradient-checks, the mask broadcast over rows; unselected elements get no gradient', function()
+    local mask = mg.tensor({{true, false, true, false}, {false, false, true, true}, {true, true, false, false}},
+                           {dtype = 'bool'})
+    mg.gradcheck(function(t) return t:masked_select(mask) end, {matrix34()})
+    mg.gradcheck(function(t) return t:masked_select(mg.tensor({false, true, true, false}, {dtype = 'bool'})) end,
+                 {matrix34()})
+    local x = matrix34()
+    backward_ones(x:masked_select(mask))
+    assert.are.same({{1, 0, 1, 0}, {0, 0, 1, 1}, {1, 1, 0, 0}}, x.grad:totable())
+  end)
+end)

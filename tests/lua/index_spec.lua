@@ -1,5 +1,5 @@
--- Indexing from Lua: index_select, gather, scatter_add(_), index_add_, masked_fill(_) and
--- one_hot, with 1-based dims and indices. Expected values are worked out by hand in the
+-- Indexing from Lua: index_select, gather, scatter_add(_), index_add_, masked_fill(_),
+-- nonzero, masked_select, any, all and one_hot, with 1-based dims and indices. Expected values are worked out by hand in the
 -- comments (index_add_'s also recorded from torch 1.13's Tensor.index_add_, 0-based there).
 local mg = require 'moongrad'
 local h = require 'tests.lua.helpers'
@@ -256,5 +256,42 @@ describe('one_hot', function()
     h.assert_error_with(function() idx{1}:one_hot('x') end, "bad argument #1 to 'one_hot'")
     h.assert_error_with(function() mg.one_hot(idx{1}, 'x') end, "bad argument #2 to 'one_hot'")
     h.assert_error_with(function() mg.one_hot('x') end, "'one_hot'")
+  end)
+end)
+
+-- by hand (as torch.nonzero, torch.masked_select, Tensor.any/all, 1-based here)
+describe('nonzero, masked_select, any and all', function()
+  local x = mg.tensor{{0, 1.5, 0}, {-2, 0, 3}}
+
+  it('nonzero lists the indices of nonzero elements row by row', function()
+    local nz = x:nonzero()
+    assert.are.equal('int64', nz.dtype)
+    assert.are.same({{1, 2}, {2, 1}, {2, 3}}, nz:totable())
+    assert.are.same({{2}, {4}}, mg.tensor({false, true, false, true}, {dtype = 'bool'}):nonzero():totable())
+    assert.are.same({0, 2}, mg.zeros(2, 3):nonzero().shape)
+    assert.are.same({{1, 2}, {2, 1}, {3, 2}}, x:t():nonzero():totable()) -- x^T = {{0, -2}, {1.5, 0}, {0, 3}}
+  end)
+
+  it('masked_select keeps the elements under a true mask, broadcasting the mask', function()
+    assert.are.same({1.5, -2, 3}, x:masked_select(x:ne(0)):totable())
+    -- the mask's columns 2 and 3, in each row
+    assert.are.same({1.5, 0, 0, 3}, x:masked_select(mg.tensor({false, true, true}, {dtype = 'bool'})):totable())
+    assert.are.same({}, x:masked_select(x:gt(10)):totable())
+  end)
+
+  it('any and all over every element or along a dim', function()
+    assert.is_true(x:any():item())
+    assert.is_false(x:all():item())
+    assert.are.same({true, true, true}, x:any(1):totable())
+    assert.are.same({false, false}, x:all(2):totable())
+    assert.are.same({{true}, {true}}, x:ne(0):any(2, {keepdim = true}):totable())
+    assert.is_true(mg.ones(2, 2):all():item())
+    assert.is_false(mg.zeros(3):any():item())
+  end)
+
+  it('reject a mask that is not a bool tensor', function()
+    h.assert_error_with(function() x:masked_select(1) end, 'masked_select: expected a bool mask tensor, got number')
+    h.assert_error_with(function() x:masked_select(x) end, 'masked_select: expected a bool mask tensor, got float32')
+    h.assert_error_with(function() x:masked_select(mg.tensor({true, false}, {dtype = 'bool'})) end, 'where')
   end)
 end)

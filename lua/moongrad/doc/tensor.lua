@@ -625,7 +625,35 @@ local x = mg.tensor{{1, 2, 3}, {4, 5, 6}}
 print(x:masked_fill(x:gt(3), 0))                       -- {{1, 2, 3}, {0, 0, 0}}
 print(x:masked_fill(mg.tensor{true, false, true}, -1)) -- {{-1, 2, -1}, {-1, 5, -1}}]]},
 
+  {name = {'mg.nonzero', 'mg.Tensor:nonzero'},
+   sig = 't:nonzero()   mg.nonzero(t)',
+   desc = [[
+The indices (1-based) of t's nonzero (true) elements in row-major order, as an int64 tensor
+{count, t:dim()}, one row per element, as torch.nonzero. Not differentiable (indices).]],
+   example = [[
+local x = mg.tensor{{0, 7}, {5, 0}}
+print(x:nonzero())                  -- {{1, 2}, {2, 1}}]]},
+
+  {name = {'mg.masked_select', 'mg.Tensor:masked_select'},
+   sig = 't:masked_select(mask)   mg.masked_select(t, mask)',
+   desc = [[
+The elements of t where the bool tensor mask is true, in row-major order, as a 1-D tensor;
+t and mask broadcast together, as torch.masked_select. Gradients flow back to the selected
+elements.]],
+   example = [[
+local x = mg.tensor{{1, -2}, {-3, 4}}
+print(x:masked_select(x:gt(0)))      -- 1 4]]},
+
   ---------------------------------------------------------------------------- reductions
+  {name = {'mg.any', 'mg.Tensor:any', 'mg.all', 'mg.Tensor:all'},
+   sig = 't:any([dim] [, {keepdim = false}])   t:all([dim] [, {keepdim = false}])',
+   desc = [[
+Whether any (all) element of t is nonzero (true): over every element as a 0-d bool tensor,
+or along dim as sum does. :item() gives the Lua boolean.]],
+   example = [[
+local m = mg.tensor{{true, false}, {false, false}}
+print(m:any():item(), m:all():item(), m:any(2))   -- true  false;  true false]]},
+
   {name = {'mg.sum', 'mg.Tensor:sum'},
    sig = 't:sum([dim] [, {keepdim = false}])   mg.sum(t [, dim] [, opts])',
    desc = [[
