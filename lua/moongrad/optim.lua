@@ -116,6 +116,36 @@ end
 kinds.Adam = adam_kind(0, core._adam_step)
 kinds.AdamW = adam_kind(1e-2, core._adamw_step)
 
+-- Adam that moves only the rows (along dim 1) with a gradient, as PyTorch's SparseAdam: the
+-- other rows and their moments stay as they are. For embedding tables, where a step looks
+-- up a few rows of many: the update reads the whole gradient once to find its rows, then
+-- works on those rows only.
+kinds.SparseAdam = {
+  options = {lr = 'nonneg', betas = 'betas', eps = 'nonneg'},
+  defaults = {lr = 1e-3, betas = {0.9, 0.999}, eps = 1e-8},
+  buffers = {exp_avg = true, exp_avg_sq = true},
+  required = {'step', 'exp_avg', 'exp_avg_sq'},
+  counts_steps = true,
+  init = function(p) return {step = 0, exp_avg = mg.zeros_like(p), exp_avg_sq = mg.zeros_like(p)} end,
+  update = function(p, grad, s, g)
+    local step, b1, b2 = s.step + 1, g.betas[1], g.betas[2]
+    local used = p:dim() > 1 and grad:ne(0):reshape(p:size(1), -1):any(2) or grad:ne(0):reshape(-1)
+    local rows = used:nonzero():select(2, 1)
+    if rows:size(1) > 0 then
+      mg.no_grad(function()
+        local gr = grad:index_select(1, rows)
+        local m, v = s.exp_avg:index_select(1, rows), s.exp_avg_sq:index_select(1, rows)
+        local m_new, v_new = m * b1 + gr * (1 - b1), v * b2 + gr * gr * (1 - b2)
+        s.exp_avg:index_add_(1, rows, m_new - m)
+        s.exp_avg_sq:index_add_(1, rows, v_new - v)
+        local step_size = g.lr * math.sqrt(1 - b2 ^ step) / (1 - b1 ^ step)
+        p:index_add_(1, rows, m_new / (v_new:sqrt() + g.eps) * -step_size)
+      end)
+    end
+    s.step = step
+  end,
+}
+
 kinds.RMSprop = {
   options = {lr = 'nonneg', alpha = 'nonneg', eps = 'nonneg', weight_decay = 'nonneg',
              momentum = 'nonneg', centered = 'boolean'},

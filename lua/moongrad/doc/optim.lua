@@ -120,6 +120,23 @@ local opt = mg.optim.Adam({w}, {lr = 0.1})
 local loss = (w * w):sum(); loss:backward(); opt:step()
 print(w)                                         -- 2.9: the first step moves by about lr]]},
 
+  {name = 'mg.optim.SparseAdam',
+   sig = 'mg.optim.SparseAdam(params [, {lr = 1e-3, betas = {0.9, 0.999}, eps = 1e-8}])',
+   desc = [[
+Adam for embedding tables, as PyTorch's SparseAdam: each step moves only the rows (along
+dimension 1; the elements of a 1-D parameter) whose gradient is not all zero, and only
+their running averages change; the bias correction follows the step count. A step looks up
+a few rows of a large table (users, items, hashed features): the update reads the gradient
+once to find them and then works on those rows only. Rows whose gradient is exactly zero
+are left alone (PyTorch also moves rows that were looked up but got a zero gradient).
+Returns an Optimizer.]],
+   example = [[
+local emb = mg.nn.Embedding(1000, 8)
+local opt = mg.optim.SparseAdam(emb:parameters(), {lr = 0.01})
+emb(mg.tensor({3, 7}, {dtype = 'int64'})):sum():backward()
+opt:step()                                       -- rows 3 and 7 move; 998 rows untouched
+print(opt.state[emb.weight].exp_avg[1]:abs():sum():item())   -- 0]]},
+
   {name = 'mg.optim.AdamW',
    sig = 'mg.optim.AdamW(params [, {lr = 1e-3, betas = {0.9, 0.999}, eps = 1e-8, weight_decay = 1e-2, amsgrad = false}])',
    desc = [[
