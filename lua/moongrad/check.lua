@@ -59,6 +59,16 @@ function M.describe(v)
   return 'a ' .. type(v)
 end
 
+-- v, an integer >= min, or default when v is nil and a default is given; else a failure
+-- naming who (the function) and name (the option or argument).
+function M.integer(who, name, v, min, default)
+  if v == nil and default ~= nil then return default end
+  if math.type(v) ~= 'integer' or v < min then
+    M.fail('%s: %s must be an integer >= %d, got %s', who, name, min, M.describe(v))
+  end
+  return v
+end
+
 -- Whether v can be called: a function, or a value whose metatable has __call.
 function M.callable(v)
   if type(v) == 'function' then return true end

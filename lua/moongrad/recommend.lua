@@ -40,15 +40,6 @@ local function options(who, opts, allowed)
   return opts
 end
 
--- An integer option (or argument) >= min: v, or default when v is nil and a default is given.
-local function integer_option(who, name, v, default, min)
-  if v == nil and default ~= nil then return default end
-  if math.type(v) ~= 'integer' or v < min then
-    fail('%s: %s must be an integer >= %d, got %s', who, name, min, describe(v))
-  end
-  return v
-end
-
 local function positive_number(who, name, v, default)
   if v == nil then return default end
   if type(v) ~= 'number' or not (v > 0 and v < math.huge) then
@@ -162,9 +153,9 @@ local MF_OPTIONS = {dim = true, std = true, dtype = true}
 
 function MF:init(n_users, n_items, opts)
   opts = options('MF', opts, MF_OPTIONS)
-  integer_option('MF', 'n_users', n_users, nil, 1)
-  integer_option('MF', 'n_items', n_items, nil, 1)
-  local dim = integer_option('MF', 'dim', opts.dim, 32, 1)
+  checks.integer('MF', 'n_users', n_users, 1)
+  checks.integer('MF', 'n_items', n_items, 1)
+  local dim = checks.integer('MF', 'dim', opts.dim, 1, 32)
   local std = positive_number('MF', 'std', opts.std, 0.1)
   local dtype = opts.dtype or 'float32'
   if dtype ~= 'float32' and dtype ~= 'float64' then
@@ -230,10 +221,10 @@ M.fit = public(function(model, users, items, opts)
   users, items = check_pairs(who, 'interactions', {users, items}, n_users, n_items)
   if users:size(1) == 0 then fail('fit: no interactions to train on (0 pairs)') end
   opts = options(who, opts, FIT_OPTIONS)
-  local epochs = integer_option(who, 'epochs', opts.epochs, 10, 1)
-  local batch_size = integer_option(who, 'batch_size', opts.batch_size, 1024, 1)
-  local negatives = integer_option(who, 'negatives', opts.negatives, 1, 1)
-  local seed = opts.seed ~= nil and integer_option(who, 'seed', opts.seed, nil, math.mininteger)
+  local epochs = checks.integer(who, 'epochs', opts.epochs, 1, 10)
+  local batch_size = checks.integer(who, 'batch_size', opts.batch_size, 1, 1024)
+  local negatives = checks.integer(who, 'negatives', opts.negatives, 1, 1)
+  local seed = opts.seed ~= nil and checks.integer(who, 'seed', opts.seed, math.mininteger)
   local optimizer = opts.optimizer
   if optimizer ~= nil and (type(optimizer) ~= 'table' or type(optimizer.step) ~= 'function') then
     fail('fit: optimizer must be an mg.optim optimizer, got %s', describe(optimizer))
@@ -264,7 +255,7 @@ end)
 
 -- most_popular(items, n_items) -> float64 {n_items}: how often each item occurs.
 M.most_popular = public(function(items, n_items)
-  integer_option('most_popular', 'n_items', n_items, nil, 1)
+  checks.integer('most_popular', 'n_items', n_items, 1)
   check_ids('most_popular', 'items', items, n_items, 'item')
   return mg.zeros(n_items, {dtype = 'float64'}):scatter_add(1, items, mg.ones(items:size(1), {dtype = 'float64'}))
 end)
@@ -276,7 +267,7 @@ M.top_k = public(function(scores, k, opts)
      or (scores.dtype ~= 'float32' and scores.dtype ~= 'float64') then
     fail('top_k: expected float scores {rows, items} or {items}, got %s', describe(scores))
   end
-  k = integer_option(who, 'k', k, nil, 1)
+  k = checks.integer(who, 'k', k, 1)
   opts = options(who, opts, {exclude = true})
   local one = scores:dim() == 1
   if one then scores = scores:unsqueeze(1) end
@@ -321,8 +312,8 @@ M.recommend = public(function(scorer, users, k, opts)
   local n_items, n_users = scorer_items(who, scorer)
   opts = options(who, opts, RECOMMEND_OPTIONS)
   users = check_ids(who, 'users', users, n_users or math.maxinteger, 'user')
-  k = integer_option(who, 'k', k, nil, 1)
-  local batch_size = integer_option(who, 'batch_size', opts.batch_size, 256, 1)
+  k = checks.integer(who, 'k', k, 1)
+  local batch_size = checks.integer(who, 'batch_size', opts.batch_size, 1, 256)
   local ex_row, ex_item, starts
   if opts.exclude ~= nil then
     local ex_users, ex_items = check_pairs(who, 'exclude', opts.exclude, n_users or math.maxinteger, n_items)
@@ -360,9 +351,9 @@ M.evaluate = public(function(scorer, train, test, opts)
   local train_users, train_items = check_pairs(who, 'train', train, n_users or math.maxinteger, n_items)
   local test_users, test_items = check_pairs(who, 'test', test, n_users or math.maxinteger, n_items)
   opts = options(who, opts, {k = true, batch_size = true, sample = true, seed = true})
-  local k = integer_option(who, 'k', opts.k, 10, 1)
-  local sample = integer_option(who, 'sample', opts.sample, math.maxinteger, 1)
-  local seed = integer_option(who, 'seed', opts.seed, 1, math.mininteger)
+  local k = checks.integer(who, 'k', opts.k, 1, 10)
+  local sample = checks.integer(who, 'sample', opts.sample, 1, math.maxinteger)
+  local seed = checks.integer(who, 'seed', opts.seed, math.mininteger, 1)
   local seen = Frame({user = train_users, item = train_items}, {columns = {'user', 'item'}}):unique()
   -- relevant: each user's distinct test items that are new to them (seen ones are excluded
   -- from the lists, so they could never be hit)

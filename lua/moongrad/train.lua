@@ -53,13 +53,6 @@ local function set_of(list)
   return s
 end
 
-local function check_integer(fname, name, v, min)
-  if math.type(v) ~= 'integer' or v < min then
-    fail('%s: %s must be an integer >= %d, got %s', fname, name, min, describe(v))
-  end
-  return v
-end
-
 -- v, a number >= min (any number when min is -math.huge), or an error naming the option.
 local function check_number(fname, name, v, min)
   if type(v) ~= 'number' or v ~= v or v < min then
@@ -292,7 +285,7 @@ end
 -- The training loader from opts (x/y or data) and the validation one (validation_data, or
 -- the last validation_split of x/y as Keras takes it, before any shuffling).
 local function make_loaders(fname, opts)
-  local batch_size = opts.batch_size == nil and 32 or check_integer(fname, 'batch_size', opts.batch_size, 1)
+  local batch_size = check.integer(fname, 'batch_size', opts.batch_size, 1, 32)
   local shuffle = opts.shuffle == nil or check_boolean(fname, 'shuffle', opts.shuffle)
   local x, y, data = opts.x, opts.y, opts.data
   if data ~= nil and (x ~= nil or y ~= nil) then fail('%s: give either x and y, or data, not both', fname) end
@@ -331,8 +324,7 @@ local function make_loaders(fname, opts)
   end
   if #train_loader == 0 then fail('%s: the training data has no batches', fname) end
   if opts.validation_data ~= nil then
-    local vbs = opts.validation_batch_size == nil and batch_size
-                or check_integer(fname, 'validation_batch_size', opts.validation_batch_size, 1)
+    local vbs = check.integer(fname, 'validation_batch_size', opts.validation_batch_size, 1, batch_size)
     val_loader = make_loader(fname, opts.validation_data, vbs, false, 'validation_data')
   end
   return train_loader, val_loader
@@ -487,7 +479,7 @@ train.evaluate = public(function(model, opts)
   local loss_fn = opts.loss ~= nil and resolve_loss(fname, opts.loss) or nil
   local metrics = resolve_metrics(fname, opts.metrics)
   if not loss_fn and #metrics == 0 then fail('%s: nothing to compute: give loss and/or metrics', fname) end
-  local batch_size = opts.batch_size == nil and 32 or check_integer(fname, 'batch_size', opts.batch_size, 1)
+  local batch_size = check.integer(fname, 'batch_size', opts.batch_size, 1, 32)
   local source = opts.data
   if source ~= nil and (opts.x ~= nil or opts.y ~= nil) then fail('%s: give either x and y, or data, not both', fname) end
   if source == nil then
@@ -503,7 +495,7 @@ train.predict = public(function(model, source, opts)
   local fname = 'predict'
   if not callable(model) then fail('%s: expected a model, got %s', fname, describe(model)) end
   opts = check_options(fname, opts, set_of{'batch_size'})
-  local batch_size = opts.batch_size == nil and 32 or check_integer(fname, 'batch_size', opts.batch_size, 1)
+  local batch_size = check.integer(fname, 'batch_size', opts.batch_size, 1, 32)
   if not (mg.is_tensor(source) and source:dim() > 0) and not is_loader(source) and not is_dataset(source) then
     fail('%s: expected a tensor of samples, a DataLoader or a dataset, got %s', fname, describe(source))
   end
@@ -811,13 +803,12 @@ train.EarlyStopping = callback_class('EarlyStopping', function(fname, opts)
                                            'restore_best_weights', 'start_from_epoch', 'verbose'})
   local self = {monitor = opts.monitor or 'val_loss',
                 min_delta = math.abs(opts.min_delta == nil and 0 or check_number(fname, 'min_delta', opts.min_delta, -math.huge)),
-                patience = opts.patience == nil and 0 or check_integer(fname, 'patience', opts.patience, 0),
+                patience = check.integer(fname, 'patience', opts.patience, 0, 0),
                 baseline = opts.baseline ~= nil and check_number(fname, 'baseline', opts.baseline, -math.huge) or nil,
                 restore_best_weights = opts.restore_best_weights ~= nil
                                        and check_boolean(fname, 'restore_best_weights', opts.restore_best_weights) or false,
-                start_from_epoch = opts.start_from_epoch == nil and 0
-                                   or check_integer(fname, 'start_from_epoch', opts.start_from_epoch, 0),
-                verbose = opts.verbose == nil and 0 or check_integer(fname, 'verbose', opts.verbose, 0)}
+                start_from_epoch = check.integer(fname, 'start_from_epoch', opts.start_from_epoch, 0, 0),
+                verbose = check.integer(fname, 'verbose', opts.verbose, 0, 0)}
   self.mode = check_mode(fname, self.monitor, opts.mode or 'auto')
   return self
 end)
@@ -887,7 +878,7 @@ train.ModelCheckpoint = callback_class('ModelCheckpoint', function(fname, path, 
   return {path = path, monitor = monitor, mode = check_mode(fname, monitor, opts.mode or 'auto'),
           save_best_only = opts.save_best_only ~= nil
                            and check_boolean(fname, 'save_best_only', opts.save_best_only) or false,
-          save_freq = freq, verbose = opts.verbose == nil and 0 or check_integer(fname, 'verbose', opts.verbose, 0)}
+          save_freq = freq, verbose = check.integer(fname, 'verbose', opts.verbose, 0, 0)}
 end)
 
 -- The path with {epoch}, {epoch:02d}, {val_loss:.4f} ... filled in, as Python's format.
@@ -951,7 +942,7 @@ train.LearningRateScheduler = callback_class('LearningRateScheduler', function(f
     fail('%s: expected a function(epoch, lr) -> lr, got %s', fname, describe(schedule))
   end
   opts = check_options(fname, opts, set_of{'verbose'})
-  return {schedule = schedule, verbose = opts.verbose == nil and 0 or check_integer(fname, 'verbose', opts.verbose, 0)}
+  return {schedule = schedule, verbose = check.integer(fname, 'verbose', opts.verbose, 0, 0)}
 end)
 
 function train.LearningRateScheduler:on_epoch_begin(epoch)
@@ -984,11 +975,11 @@ train.ReduceLROnPlateau = callback_class('ReduceLROnPlateau', function(fname, op
   if factor >= 1 then fail('%s: factor must be below 1 (new lr = lr * factor), got %s', fname, describe(factor)) end
   local monitor = opts.monitor or 'val_loss'
   return {monitor = monitor, factor = factor, mode = check_mode(fname, monitor, opts.mode or 'auto'),
-          patience = opts.patience == nil and 10 or check_integer(fname, 'patience', opts.patience, 0),
+          patience = check.integer(fname, 'patience', opts.patience, 0, 10),
           min_delta = opts.min_delta == nil and 1e-4 or check_number(fname, 'min_delta', opts.min_delta, 0),
-          cooldown = opts.cooldown == nil and 0 or check_integer(fname, 'cooldown', opts.cooldown, 0),
+          cooldown = check.integer(fname, 'cooldown', opts.cooldown, 0, 0),
           min_lr = opts.min_lr == nil and 0 or check_number(fname, 'min_lr', opts.min_lr, 0),
-          verbose = opts.verbose == nil and 0 or check_integer(fname, 'verbose', opts.verbose, 0)}
+          verbose = check.integer(fname, 'verbose', opts.verbose, 0, 0)}
 end)
 
 function train.ReduceLROnPlateau:on_train_begin()
@@ -1057,8 +1048,8 @@ local function fit_config(model, opts)
   if opts == nil then fail('%s: expected a table of options {x =, y =, loss =, optimizer =, epochs =, ...}', fname) end
   opts = check_options(fname, opts, FIT_OPTIONS)
   local cfg = {model = model}
-  cfg.epochs = opts.epochs == nil and 1 or check_integer(fname, 'epochs', opts.epochs, 1)
-  cfg.initial_epoch = opts.initial_epoch == nil and 0 or check_integer(fname, 'initial_epoch', opts.initial_epoch, 0)
+  cfg.epochs = check.integer(fname, 'epochs', opts.epochs, 1, 1)
+  cfg.initial_epoch = check.integer(fname, 'initial_epoch', opts.initial_epoch, 0, 0)
   if cfg.initial_epoch >= cfg.epochs then
     fail('%s: initial_epoch (%d) must be below epochs (%d), the number of the last epoch', fname,
          cfg.initial_epoch, cfg.epochs)
