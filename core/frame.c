@@ -1331,11 +1331,14 @@ static mg_column *agg_count(const mg_column *c, const groups *g) {
 static mg_column *agg_int_sum(const mg_column *c, const groups *g) {
   mg_column *out = column_alloc("groupby", MG_COL_INT64, g->ngroups, false, NULL);
   if (!out) return NULL;
-  int64_t *sum = out->data;
+  uint64_t *sum = out->data; /* int64 sums wrap around, as in numpy */
   memset(sum, 0, (size_t)g->ngroups * sizeof *sum);
-  for (int64_t r = 0; r < g->n; r++)
-    if (g->group[r] >= 0 && is_valid(c, r))
-      sum[g->group[r]] = (int64_t)((uint64_t)sum[g->group[r]] + (uint64_t)number_at(c, r));
+  const int64_t *ints = c->type == MG_COL_INT64 ? c->data : NULL;
+  const uint8_t *bools = c->data;
+  for (int64_t r = 0; r < g->n; r++) {
+    int64_t k = g->group[r];
+    if (k >= 0 && is_valid(c, r)) sum[k] += ints ? (uint64_t)ints[r] : bools[r];
+  }
   return out;
 }
 
@@ -1402,6 +1405,28 @@ static mg_column *agg_std(const mg_column *c, const groups *g) {
   return out;
 }
 
+/* The row of the smallest or largest present value of each group of an int64 or float64
+ * column, the first of equal ones, in rows[k] (-1 before); the values found so far are kept
+ * beside them, so that a comparison reads no row of the column but the current one. */
+static int pick_extreme(const mg_column *c, const groups *g, bool max, int64_t *rows) {
+  const int64_t *ints = c->type == MG_COL_INT64 ? c->data : NULL;
+  const double *floats = c->data;
+  union { int64_t i; double d; } *best = malloc((size_t)g->ngroups * sizeof *best + 1);
+  if (!best) return mg_fail("groupby: out of memory");
+  for (int64_t r = 0; r < g->n; r++) {
+    int64_t k = g->group[r];
+    if (k < 0 || !is_valid(c, r)) continue;
+    bool better = rows[k] < 0 || (ints ? (max ? ints[r] > best[k].i : ints[r] < best[k].i)
+                                       : (max ? floats[r] > best[k].d : floats[r] < best[k].d));
+    if (!better) continue;
+    rows[k] = r;
+    if (ints) best[k].i = ints[r];
+    else best[k].d = floats[r];
+  }
+  free(best);
+  return 0;
+}
+
 /* The first, last, smallest or largest present value of each group, of c's type. */
 static mg_column *agg_pick(const mg_column *c, const groups *g, mg_agg agg) {
   int64_t *rows = alloc_rows("groupby", g->ngroups);
@@ -1412,12 +1437,18 @@ static mg_column *agg_pick(const mg_column *c, const groups *g, mg_agg agg) {
     return NULL;
   }
   for (int64_t k = 0; k < g->ngroups; k++) rows[k] = -1;
-  for (int64_t r = 0; r < g->n; r++) {
-    int64_t k = g->group[r];
-    if (k < 0 || !is_valid(c, r)) continue;
-    if (rows[k] < 0 || agg == MG_AGG_LAST ||
-        ((agg == MG_AGG_MIN || agg == MG_AGG_MAX) && compare_key(&key, r, rows[k]) < 0))
-      rows[k] = r;
+  bool extreme = agg == MG_AGG_MIN || agg == MG_AGG_MAX;
+  if (extreme && (c->type == MG_COL_INT64 || c->type == MG_COL_FLOAT64)) {
+    if (pick_extreme(c, g, agg == MG_AGG_MAX, rows)) {
+      free(rows);
+      return NULL;
+    }
+  } else {
+    for (int64_t r = 0; r < g->n; r++) {
+      int64_t k = g->group[r];
+      if (k < 0 || !is_valid(c, r)) continue;
+      if (rows[k] < 0 || agg == MG_AGG_LAST || (extreme && compare_key(&key, r, rows[k]) < 0)) rows[k] = r;
+    }
   }
   mg_column *out = column_take("groupby", c, g->ngroups, rows);
   free(key.rank);
@@ -1425,31 +1456,66 @@ static mg_column *agg_pick(const mg_column *c, const groups *g, mg_agg agg) {
   return out;
 }
 
-/* Distinct present values per group: each value numbered (the groups of the column alone,
- * few enough to stay in cache), the rows listed group by group, and each number counted in
- * a group the first time the group meets it. */
+/* Each row's value numbered 0..*nvalues - 1 (-1: missing): a string's code in its
+ * dictionary, else the groups of the column alone (few enough to stay in cache). */
+static int64_t *value_numbers(const mg_column *c, int64_t n, int64_t *nvalues) {
+  int64_t *code = alloc_rows("groupby", n);
+  if (!code) return NULL;
+  if (c->type == MG_COL_STRING) {
+    const int32_t *codes = c->data;
+    for (int64_t r = 0; r < n; r++) code[r] = codes[r];
+    *nvalues = c->dict->count;
+    return code;
+  }
+  row_index ix;
+  if (index_build("groupby", &ix, (mg_column *const *)&c, 1, n, false, code)) {
+    free(code);
+    return NULL;
+  }
+  *nvalues = ix.ngroups;
+  index_free(&ix);
+  return code;
+}
+
+/* Bits at most in a table of (group, value) pairs: one that fits the cache beats sorting. */
+#define PAIR_BITS_MAX ((int64_t)1 << 25)
+
+/* Distinct present values per group. Few (group, value) pairs in all: a bit per pair, set
+ * the first time a row has it. Else the rows' values listed group by group (a counting
+ * sort) and each counted in a group the first time the group meets it. */
 static mg_column *agg_nunique(const mg_column *c, const groups *g) {
-  int64_t *code = alloc_rows("groupby", g->n), *start = NULL, *members = NULL, *seen = NULL;
-  mg_column *out = column_alloc("groupby", MG_COL_INT64, g->ngroups, false, NULL);
-  row_index ix = {0};
-  if (!code || !out || index_build("groupby", &ix, (mg_column *const *)&c, 1, g->n, false, code) ||
-      !(members = group_members("groupby", g->group, g->n, g->ngroups, code, &start)) ||
-      !(seen = alloc_rows("groupby", ix.ngroups))) {
-    mg_column_release(out);
-    out = NULL;
+  int64_t nvalues = 0, *start = NULL, *members = NULL, *seen = NULL;
+  int64_t *code = value_numbers(c, g->n, &nvalues);
+  mg_column *out = code ? column_alloc("groupby", MG_COL_INT64, g->ngroups, false, NULL) : NULL;
+  if (!out) goto done;
+  int64_t *count = out->data;
+  memset(count, 0, (size_t)g->ngroups * sizeof *count);
+  if (nvalues > 0 && g->ngroups <= PAIR_BITS_MAX / nvalues) {
+    uint64_t *bits = calloc((size_t)((g->ngroups * nvalues + 63) / 64) + 1, sizeof *bits);
+    if (!bits) goto fail;
+    for (int64_t r = 0; r < g->n; r++) {
+      int64_t k = g->group[r];
+      if (k < 0 || code[r] < 0) continue;
+      uint64_t pair = (uint64_t)(k * nvalues + code[r]), bit = 1ull << (pair & 63);
+      if (!(bits[pair >> 6] & bit)) bits[pair >> 6] |= bit, count[k]++;
+    }
+    free(bits);
     goto done;
   }
-  int64_t *count = out->data;
-  for (int64_t v = 0; v < ix.ngroups; v++) seen[v] = -1;
-  for (int64_t k = 0; k < g->ngroups; k++) {
-    count[k] = 0;
+  if (!(members = group_members("groupby", g->group, g->n, g->ngroups, code, &start)) ||
+      !(seen = alloc_rows("groupby", nvalues)))
+    goto fail;
+  for (int64_t v = 0; v < nvalues; v++) seen[v] = -1;
+  for (int64_t k = 0; k < g->ngroups; k++)
     for (int64_t m = start[k]; m < start[k + 1]; m++) {
       int64_t v = members[m];
       if (v >= 0 && seen[v] != k) seen[v] = k, count[k]++;
     }
-  }
+  goto done;
+fail:
+  mg_column_release(out);
+  out = mg_fail_null("groupby: out of memory");
 done:
-  index_free(&ix);
   free(code), free(start), free(members), free(seen);
   return out;
 }

@@ -798,5 +798,13 @@ describe('many rows', function()
     for i = 1, 1000 do all_seven[i] = 7 end
     assert.are.same(all_seven, g:values('val_nunique'))
     assert.are.same(all_seven, g:values('sparse_nunique'))
+    -- by hand: too many (group, value) pairs for a table of bits (6000 keys x 12 000 values):
+    -- key q holds the values q and q + 6000, and a third row repeating q for q < 100
+    local n2, key2, val2 = 12100, {}, {}
+    for r = 0, n2 - 1 do key2[r + 1], val2[r + 1] = r % 6000, r < 12000 and r or r - 12000 end
+    local g2 = Frame({key = key2, val = val2}, {columns = {'key', 'val'}}):groupby('key'):agg{val = 'nunique'}
+    local two = {n = 6000}
+    for i = 1, 6000 do two[i] = 2 end
+    assert.are.same(two, g2:values('val_nunique'))
   end)
 end)
