@@ -396,6 +396,14 @@ describe('groupby', function()
     check(s, 's_nunique', 'int64', {2, 2, 1})
     check(s, 's_first', 'string', {'p', 'q', 'q'})
     check(s, 's_last', 'string', {'s', 'r', 'q'})
+    -- by hand: int64 sums are exact past 2^53 (a double could not hold 2^53 + 1), and min and
+    -- max compare as integers (2^53 + 1 > 2^53, which doubles would call equal)
+    local p53 = 1 << 53
+    local big = Frame({k = {1, 1, 2, 2}, v = {p53 + 1, 1, p53, p53 + 1}}, {columns = {'k', 'v'}})
+                  :groupby('k'):agg{v = {'sum', 'max', 'min'}}
+    check(big, 'v_sum', 'int64', {p53 + 2, 2 * p53 + 1})
+    check(big, 'v_max', 'int64', {p53 + 1, p53 + 1})
+    check(big, 'v_min', 'int64', {1, p53})
   end)
 
   it('orders groups by first appearance unless sorted, and keeps the missing key if asked', function()
