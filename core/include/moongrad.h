@@ -518,6 +518,18 @@ int mg_safetensors_save(const char *path, int n, const char *const *names,
 mg_safetensors *mg_safetensors_load(const char *path);
 void mg_safetensors_free(mg_safetensors *st);
 
+/* ---- clustering: k-means ----------------------------------------------------------- */
+/* One pass of Lloyd's k-means, as scikit-learn's: each row of x {n, d} (float32 or float64)
+ * goes to the nearest row of centers {k, d} by ||c||^2 - 2 x.c computed in x's dtype (the
+ * first of equally near centers), a block of rows at a time over the thread pool. labels
+ * (int64 {n}, contiguous) is overwritten with each row's center (0-based); returns how many
+ * rows' labels changed from what labels held (-1 on error). sums {k, d} and counts {k}
+ * (both or neither; contiguous, x's dtype; they may be centers itself) are overwritten with
+ * each cluster's sum of rows (accumulated in x's dtype) and number of rows. inertia (unless
+ * NULL) is set to the sum over rows of ||x - c_label||^2, accumulated in float64. */
+int64_t mg_kmeans_assign(const mg_tensor *x, const mg_tensor *centers, mg_tensor *labels,
+                         mg_tensor *sums, mg_tensor *counts, double *inertia);
+
 /* ---- privacy: keyed pseudonyms ------------------------------------------------------ */
 /* HMAC-SHA256 (RFC 2104 over SHA-256, by libsodium) of len bytes at msg under a key of any
  * length. */

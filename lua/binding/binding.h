@@ -71,5 +71,6 @@ void mgL_open_image(lua_State *L, int methods, int module);
 void mgL_open_frame(lua_State *L, int methods, int module);
 void mgL_open_serialize(lua_State *L, int methods, int module);
 void mgL_open_privacy(lua_State *L, int methods, int module);
+void mgL_open_cluster(lua_State *L, int methods, int module);
 
 #endif

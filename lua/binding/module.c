@@ -96,6 +96,7 @@ int luaopen_moongrad_core(lua_State *L) {
   mgL_open_frame(L, methods, module);
   mgL_open_serialize(L, methods, module);
   mgL_open_privacy(L, methods, module);
+  mgL_open_cluster(L, methods, module);
   lua_pushvalue(L, methods);
   lua_setfield(L, module, "methods");
   luaL_getmetatable(L, MGL_TENSOR);

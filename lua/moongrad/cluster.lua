@@ -7,12 +7,13 @@
 --   print(mg.cluster.silhouette_score(x, labels))
 --   print(mg.cluster.segment_report(df, labels))                   -- size and means per segment
 --
--- Every loop over samples is a tensor op: distances are ||x||^2 - 2 x c^T + ||c||^2 (one
--- matrix product per iteration), the nearest center a minimum per point, the new centers
--- the points' sums per label (one index_add_). Only loops over clusters or k-means++ steps
--- run in Lua.
+-- Every loop over samples runs in C: a Lloyd iteration is one pass of core's kmeans_assign
+-- (distances ||c||^2 - 2 x c^T by BLAS a block of rows at a time, the nearest center, the
+-- sums per cluster, as scikit-learn's chunked Lloyd step); k-means++, predict, transform and
+-- the silhouette are tensor ops. Only loops over clusters or k-means++ steps run in Lua.
 local mg = require 'moongrad'
 local checks = require 'moongrad.check'
+local kmeans_assign = require('moongrad.core')._cluster.kmeans_assign
 local fail, public, describe, shape_str = checks.fail, checks.public, checks.describe, checks.shape_str
 
 local M = {}
@@ -99,30 +100,16 @@ local function row_sq_norms(x) return (x * x):sum(2, KEEP) end
 
 -- ---- Lloyd's algorithm -------------------------------------------------------------------
 
--- The assignment step on the centered points, kept twice over a row or column of ones:
--- points.t1 {d+1, n} (columns) and points.rows1 {n, d+1}. Returns each point's nearest center
--- as int64 labels {n} (1-based; the first of equally near centers, as argmin gives), its
--- squared distance less ||x||^2 {n}, and the per-cluster sums {k, d} and counts {k} of the
--- points. The distances are one product, [-2 c, ||c||^2] @ t1 {k, n} (faster than addmm with
--- a per-row bias); sums and counts are one index_add_ of rows1.
-local function assign(points, centers)
-  local t1, rows1 = points.t1, points.rows1
-  local k, d = centers:size(1), centers:size(2)
-  local dist = mg.mm(mg.cat({centers * -2, (centers * centers):sum(2, KEEP)}, 2), t1)
-  local nearest, labels = dist:min(1)
-  local totals = mg.zeros(k, d + 1, {dtype = rows1.dtype}):index_add_(1, labels, rows1)
-  return labels, nearest, totals:narrow(2, 1, d), totals:select(2, d + 1):contiguous()
-end
-
--- Empty clusters take the points farthest from their centers, as scikit-learn's
+-- Empty clusters take the points farthest from their (old) centers, as scikit-learn's
 -- _relocate_empty_clusters does: each empty cluster in turn gets the next farthest point
 -- (sorted by distance, descending), which leaves its old cluster's sum.
-local function relocate_empty(x, sums, counts, labels, dist)
-  if counts:eq(0):sum():item() == 0 then return end
+local function relocate_empty(x, centers, sums, counts, labels)
   local empty_ids = {}
   for id, count in ipairs(counts:totable()) do -- k is small
     if count == 0 then empty_ids[#empty_ids + 1] = id end
   end
+  if #empty_ids == 0 then return end
+  local dist = (x - centers:index_select(1, labels)):pow_(2):sum(2)
   local _, far = dist:topk(#empty_ids)
   for i, to in ipairs(empty_ids) do
     local row = far[i]:item()
@@ -135,36 +122,29 @@ local function relocate_empty(x, sums, counts, labels, dist)
   end
 end
 
--- One run of Lloyd's algorithm from the given centers of the centered data (as
--- scikit-learn's _kmeans_single_lloyd: stop when the labels do not change or the squared
--- center shift is <= tol; labels and inertia of the final centers). points as for assign; xx
--- {n}: the squared norms of the points. Returns centers, int64 labels, inertia
--- (summed from the distances of the last assignment), n_iter.
-local function lloyd(points, xx, centers, max_iter, tol)
-  local k = centers:size(1)
-  local labels, dist, old_labels, converged = nil, nil, nil, false
+-- One run of Lloyd's algorithm on the centered data x from the given centers, as
+-- scikit-learn's _kmeans_single_lloyd: stop when no label changes or the squared center
+-- shift is <= tol. Each pass (core's kmeans_assign) labels the points in place, counting the
+-- changed labels, and sums them per cluster, in one sweep over x. Returns centers, int64
+-- labels, inertia and n_iter, the labels and inertia from a last pass over the final centers.
+local function lloyd(x, centers, max_iter, tol)
+  local k, d = centers:size(1), centers:size(2)
+  local labels = mg.zeros(x:size(1), I64) -- 0: no label yet, so the first pass changes all
+  local sums, counts = mg.empty(k, d, {dtype = x.dtype}), mg.empty(k, {dtype = x.dtype})
   local iter = 0
   for i = 1, max_iter do
     iter = i
-    local sums, counts
-    labels, dist, sums, counts = assign(points, centers)
-    dist:add_(xx)
-    relocate_empty(points.rows1:narrow(2, 1, centers:size(2)), sums, counts, labels, dist)
+    local changed = kmeans_assign(x, centers, labels, sums, counts)
+    relocate_empty(x, centers, sums, counts, labels)
     local new_centers = sums:div(counts:view(k, 1))
-    local shift = (new_centers - centers):pow(2):sum():item()
+    local shift = (new_centers - centers):pow_(2):sum():item()
     centers = new_centers
-    if old_labels and labels:ne(old_labels):sum():item() == 0 then
-      converged = true
-      break
-    end
-    if shift <= tol then break end
-    old_labels = labels
+    if changed == 0 or shift <= tol then break end
   end
-  if not converged then
-    labels, dist = assign(points, centers)
-    dist:add_(xx)
-  end
-  return centers, labels, dist:clamp_(0, math.huge):sum():item(), iter
+  -- The labels and inertia of the final centers. When the loop stopped on unchanged labels,
+  -- the final centers are the last ones (the same sums of the same points): labels stay.
+  local _, inertia = kmeans_assign(x, centers, labels, nil, nil, true)
+  return centers, labels, inertia, iter
 end
 
 -- ---- k-means++ ---------------------------------------------------------------------------
@@ -270,14 +250,10 @@ local function fit(self, x)
     fail('%s: init has %d features, x has %d', who, self.init:size(2), d)
   end
   -- Centering (as scikit-learn does) keeps ||x||^2 - 2 x c + ||c||^2 accurate far from 0.
-  -- The centered points are kept over a column and a row of ones (see assign).
   local mean = x:mean(1, KEEP)
-  local rows1 = mg.ones(n, d + 1, {dtype = x.dtype})
-  local xc = rows1:narrow(2, 1, d):copy_(x):sub_(mean)
-  local points = {rows1 = rows1, t1 = rows1:t():contiguous()}
-  local xx = (xc * xc):mm(mg.ones(d, 1, {dtype = x.dtype})):view(n) -- squared norms
-  -- scikit-learn's tol is relative to the mean variance of the features
-  local tol = self.tol * (xx:sum():item() / (n * d))
+  local xc = x - mean
+  -- scikit-learn's tol is relative to the mean variance of the features (0 stays 0)
+  local tol = self.tol == 0 and 0 or self.tol * (xc * xc):mean():item()
   local best
   if self.seed ~= nil then mg.manual_seed(self.seed) end
   for _ = 1, self.n_init do
@@ -287,7 +263,7 @@ local function fit(self, x)
     else
       start = kmeans_plusplus(xc, k)
     end
-    local centers, labels, inertia, n_iter = lloyd(points, xx, start, self.max_iter, tol)
+    local centers, labels, inertia, n_iter = lloyd(xc, start, self.max_iter, tol)
     if not best or inertia < best.inertia then
       best = {centers = centers, labels = labels, inertia = inertia, n_iter = n_iter}
     end

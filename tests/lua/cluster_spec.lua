@@ -144,6 +144,43 @@ describe('KMeans from given centers (Lloyd)', function()
     h.assert_close(km.inertia_, 2.5, 1e-6)
     assert.are.equal(2, km.n_iter_)
   end)
+
+  it('matches scikit-learn over many blocks of rows, on one thread or two', function()
+    -- 1200 points in four overlapping groups, from a formula both sides compute exactly;
+    -- recorded from KMeans(4, init=X[:4], n_init=1, algorithm='lloyd').fit(X) on float64 X.
+    -- scikit-learn on float32 reaches the same clusters one iteration later (n_iter 19), from
+    -- a float32 near-tie that its BLAS rounds the other way.
+    local rows = {}
+    for i = 1, 1200 do
+      local g = i % 4
+      rows[i] = {((i * i * 7 + i * 13) % 1000) / 100 + 3 * g,
+                 ((i * i * 11 + i * 5) % 997) / 100 + 3 * (g % 2), ((i * 29) % 83) / 10}
+    end
+    local centers = {{8.167621951219513, 9.574329268292683, 4.190243902439025},
+                     {10.512456140350878, 3.57842105263158, 4.20906432748538},
+                     {14.917725490196077, 8.574588235294117, 3.9231372549019605},
+                     {3.686327272727275, 4.951418181818182, 4.024727272727272}}
+    local threads = mg.get_num_threads()
+    finally(function() mg.set_num_threads(threads) end)
+    local on_one_thread = {}
+    for _, n_threads in ipairs{1, 2} do
+      mg.set_num_threads(n_threads)
+      for _, dtype in ipairs{'float64', 'float32'} do
+        local x = mg.tensor(rows, {dtype = dtype})
+        local km = cluster.KMeans{n_clusters = 4, init = x:narrow(1, 1, 4)}:fit(x)
+        -- the same sums in the same order on any number of threads: the same bits
+        on_one_thread[dtype] = on_one_thread[dtype] or km.cluster_centers_
+        assert.are.same(on_one_thread[dtype]:totable(), km.cluster_centers_:totable())
+        local tol = dtype == 'float64' and 1e-12 or 1e-6
+        h.assert_close(km.cluster_centers_, centers, tol, tol)
+        h.assert_close(km.inertia_, 17260.846457589203, tol)
+        assert.are.equal(18, km.n_iter_)
+        assert.are.same({4, 2, 2, 4, 4, 2, 3, 4, 1, 2, 3, 4}, km.labels_:narrow(1, 1, 12):totable())
+        local sizes = ints{0, 0, 0, 0}:index_add_(1, km.labels_, mg.ones(1200, {dtype = 'int64'}))
+        assert.are.same({328, 342, 255, 275}, sizes:totable())
+      end
+    end
+  end)
 end)
 
 -- ---- KMeans with k-means++ ----------------------------------------------------------------

@@ -9,8 +9,9 @@ Clustering with scikit-learn's names: KMeans (Lloyd's algorithm, k-means++ or gi
 centers), silhouette_score to judge a clustering, and segment_report to describe the
 clusters (size and feature means per segment) so that a person can name them. Inputs are
 float tensors {samples, features} or anything with :to_tensor() (a Frame); labels are
-1-based int64, as everywhere in moongrad. Every loop over samples is a tensor op: one matrix
-product for the distances per iteration, one for the new centers.]],
+1-based int64, as everywhere in moongrad. A Lloyd iteration is one pass over the samples in
+C, as scikit-learn's: distances by BLAS a block of rows at a time, the nearest center and
+the sums per cluster, over the threads of mg.set_num_threads.]],
    example = [[
 local x = mg.tensor{{0, 0}, {0, 1}, {5, 5}, {5, 6}}
 local km = mg.cluster.KMeans{n_clusters = 2, seed = 0}:fit(x)
