@@ -122,8 +122,12 @@ local function parse_feature(f, k)
   if out.by ~= nil then
     if type(out.by) ~= 'string' then fail('%s: by must be a column name, got %s', where, describe(out.by)) end
     if (out.values == nil) == (out.top == nil) then fail('%s: with by, give either values or top', where) end
-    if out.values ~= nil then
-      if type(out.values) ~= 'table' or #out.values == 0 then fail('%s: values must be a non-empty list', where) end
+    if out.values == 'all' then -- every value: the top ones, all of them
+      out.values, out.top = nil, math.maxinteger
+    elseif out.values ~= nil then
+      if type(out.values) ~= 'table' or #out.values == 0 then
+        fail("%s: values must be a non-empty list or 'all', got %s", where, describe(out.values))
+      end
       for i, v in ipairs(out.values) do
         if type(v) ~= 'string' and math.type(v) ~= 'integer' then
           fail('%s: values[%d] must be a string or an integer, got %s', where, i, describe(v))

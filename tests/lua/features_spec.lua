@@ -183,6 +183,12 @@ describe('Profile:compute', function()
     -- before 5 days: view 3, then click and purchase 1 each: click comes first
     local top = profile{{'count', by = 'event', top = 2}}:compute(events(), {as_of = 5 * D})
     assert.are.same({'user', 'count_event_view', 'count_event_click'}, top.columns)
+    -- values = 'all': every value, the most frequent first (view 4, purchase 3, cart 1, click 1)
+    local all = profile{{'count', by = 'event', values = 'all'}}:compute(events())
+    assert.are.same({'user', 'count_event_view', 'count_event_purchase', 'count_event_cart', 'count_event_click'},
+                    all.columns)
+    h.check_column(all, 'count_event_cart', 'int64', {0, 1, 0})
+    h.check_column(all, 'count_event_click', 'int64', {1, 0, 0})
   end)
 
   it('gives users without events in a window 0 counts and a missing mean (worked out by hand)', function()
@@ -631,8 +637,9 @@ describe('affinity, active_days, frequency, last and hashed', function()
     local every = {}
     for _, list in ipairs{ALL, EXTRA, KINDS2} do table.move(list, 1, #list, #every + 1, every) end
     table.move({{'count', by = 'item', top = 2, name = 'top_item'}, {'share', by = 'event', top = 2, name = 'top_share'},
-                {'affinity', by = 'item', top = 3, name = 'aff_item'}, {'last', 'item', n = 4, name = 'items'}},
-               1, 4, #every + 1, every)
+                {'affinity', by = 'item', top = 3, name = 'aff_item'}, {'last', 'item', n = 4, name = 'items'},
+                {'count', by = 'item', values = 'all', name = 'every_item'}},
+               1, 5, #every + 1, every)
     local p = profile(every)
     local db = os.tmpname()
     for _, at in ipairs{0, 2 * D, 5 * D, 9.5 * D, 10 * D} do
@@ -648,6 +655,8 @@ describe('affinity, active_days, frequency, last and hashed', function()
 
   it('reject bad specs and columns', function()
     assert.matches("feature 1 ('affinity'): needs option by", err(function() profile{{'affinity'}} end), 1, true)
+    assert.matches("feature 1: values must be a non-empty list or 'all', got \"every\"",
+                   err(function() profile{{'count', by = 'event', values = 'every'}} end), 1, true)
     assert.matches("feature 1 ('last'): needs option n (an integer >= 1)", err(function() profile{{'last', 'item'}} end), 1, true)
     assert.matches("feature 1 ('last'): option n must be an integer from 1 to 4096, got 0",
                    err(function() profile{{'last', 'item', n = 0}} end), 1, true)

@@ -30,12 +30,13 @@ A profile spec. key: the user column (int64 or string); time: the event time col
 seconds (int64 or float64). Each feature is a table: its kind, its column for the kinds
 that read one, then options; name = '...' replaces the default name (given in brackets):
   {'count'}                        events (n_events)
-  {'count', by = 'event', values = {'view', 'buy'}} or {..., top = 5}
+  {'count', by = 'event', values = {'view', 'buy'}} or {..., top = 5} or {..., values = 'all'}
                                    events per value of a string or int64 column, one column
                                    per value (count_event_view ...; with name, name_view ...);
                                    top: the most frequent values among the events before the
                                    cutoffs (all of them, even with a window), ties in value
-                                   order; a missing by value counts for none
+                                   order; 'all': every value, in that order; a missing by
+                                   value counts for none
   {'sum'|'mean'|'std', 'amount'}   over a numeric column (amount_sum, amount_mean, amount_std);
                                    missing values (NaN) are skipped, as pandas (a sum of none
                                    is 0); std has ddof 1, so a user with one value gets a
