@@ -9,6 +9,7 @@
 -- 1.13's update formulas. Schedulers live in mg.optim.lr_scheduler.
 local mg = require 'moongrad'
 local core = require 'moongrad.core'
+local sparse = require 'moongrad.nn.sparse'
 
 local optim = {}
 
@@ -84,6 +85,12 @@ kinds.SGD = {
   buffers = {momentum_buffer = true},
   required = {},
   init = function() return {} end,
+  sparse_update = function(p, ids, values, _, g) -- plain steps only, as PyTorch's
+    if g.momentum ~= 0 or g.weight_decay ~= 0 then
+      return 'sparse gradients (an embedding with sparse = true) take neither momentum nor weight_decay'
+    end
+    mg.no_grad(function() p:index_add_(1, ids, values * -g.lr) end)
+  end,
   update = function(p, grad, s, g)
     local buf, first = s.momentum_buffer, false
     if g.momentum ~= 0 and buf == nil then buf, first = mg.zeros_like(p), true end
@@ -116,10 +123,9 @@ end
 kinds.Adam = adam_kind(0, core._adam_step)
 kinds.AdamW = adam_kind(1e-2, core._adamw_step)
 
--- Adam that moves only the rows (along dim 1) with a gradient, as PyTorch's SparseAdam: the
--- other rows and their moments stay as they are. For embedding tables, where a step looks
--- up a few rows of many: the update reads the whole gradient once to find its rows, then
--- works on those rows only.
+-- Adam that moves only some rows (along dim 1), as PyTorch's SparseAdam: the other rows and
+-- their moments stay as they are. For embedding tables, where a step looks up a few rows of
+-- many: those of a sparse gradient (nn.sparse), else those whose gradient is not all zero.
 kinds.SparseAdam = {
   options = {lr = 'nonneg', betas = 'betas', eps = 'nonneg'},
   defaults = {lr = 1e-3, betas = {0.9, 0.999}, eps = 1e-8},
@@ -127,13 +133,11 @@ kinds.SparseAdam = {
   required = {'step', 'exp_avg', 'exp_avg_sq'},
   counts_steps = true,
   init = function(p) return {step = 0, exp_avg = mg.zeros_like(p), exp_avg_sq = mg.zeros_like(p)} end,
-  update = function(p, grad, s, g)
+  -- rows: the ids (int64, distinct) of the rows to move, gr their gradients
+  sparse_update = function(p, rows, gr, s, g)
     local step, b1, b2 = s.step + 1, g.betas[1], g.betas[2]
-    local used = p:dim() > 1 and grad:ne(0):reshape(p:size(1), -1):any(2) or grad:ne(0):reshape(-1)
-    local rows = used:nonzero():select(2, 1)
     if rows:size(1) > 0 then
       mg.no_grad(function()
-        local gr = grad:index_select(1, rows)
         local m, v = s.exp_avg:index_select(1, rows), s.exp_avg_sq:index_select(1, rows)
         local m_new, v_new = m * b1 + gr * (1 - b1), v * b2 + gr * gr * (1 - b2)
         s.exp_avg:index_add_(1, rows, m_new - m)
@@ -143,6 +147,11 @@ kinds.SparseAdam = {
       end)
     end
     s.step = step
+  end,
+  update = function(p, grad, s, g, kind) -- a dense gradient: its rows that are not all zero
+    local used = p:dim() > 1 and grad:ne(0):reshape(p:size(1), -1):any(2) or grad:ne(0):reshape(-1)
+    local rows = used:nonzero():select(2, 1)
+    kind.sparse_update(p, rows, grad:index_select(1, rows), s, g)
   end,
 }
 
@@ -341,14 +350,27 @@ function Optimizer:step(closure)
     local msg = check_options(kind, group)
     if msg then error(message(self, msg, gi), 2) end
     for _, p in ipairs(group.params) do
-      local grad = p.grad
-      if grad ~= nil then
+      local grad, ids, values = p.grad, nil, nil
+      if grad == nil and sparse.has(p) then
+        if not kind.sparse_update then
+          error(message(self, 'step: a parameter has a sparse gradient (an embedding with sparse = true), '
+                        .. 'which only SGD and SparseAdam take'), 2)
+        end
+        ids, values = sparse.grad(p)
+      end
+      if grad ~= nil or ids ~= nil then
         local s = state[p]
         if s == nil then
           s = kind.init(p, group)
           state[p] = s
         end
-        kind.update(p, grad, s, group)
+        if grad ~= nil then
+          kind.update(p, grad, s, group, kind)
+        else
+          local msg = kind.sparse_update(p, ids, values, s, group)
+          if msg then error(message(self, 'step: ' .. msg, gi), 2) end
+          sparse.clear(p) -- taken: the next step needs new lookups
+        end
       end
     end
   end
@@ -366,6 +388,7 @@ function Optimizer:zero_grad(opts)
   end
   for _, group in ipairs(self.param_groups) do
     for _, p in ipairs(group.params) do
+      sparse.clear(p)
       if to_none then
         p.grad = nil
       else

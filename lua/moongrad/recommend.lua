@@ -145,11 +145,12 @@ end
 
 -- ---- MF: matrix factorisation ------------------------------------------------------------
 
--- MF(n_users, n_items [, {dim = 32, std = 0.1, dtype = 'float32'}]): score(u, i) =
--- <user u's vector, item i's vector> + item i's bias.
+-- MF(n_users, n_items [, {dim = 32, std = 0.1, dtype = 'float32', sparse = false}]): score(u, i)
+-- = <user u's vector, item i's vector> + item i's bias. sparse: the embeddings' gradients hold
+-- only the rows looked up (nn.Embedding's sparse), for SparseAdam or SGD.
 local MF = nn.Module:extend('MF')
 
-local MF_OPTIONS = {dim = true, std = true, dtype = true}
+local MF_OPTIONS = {dim = true, std = true, dtype = true, sparse = true}
 
 function MF:init(n_users, n_items, opts)
   opts = options('MF', opts, MF_OPTIONS)
@@ -161,11 +162,15 @@ function MF:init(n_users, n_items, opts)
   if dtype ~= 'float32' and dtype ~= 'float64' then
     fail("MF: dtype must be 'float32' or 'float64', got %s", describe(dtype))
   end
+  if opts.sparse ~= nil and type(opts.sparse) ~= 'boolean' then
+    fail('MF: sparse must be a boolean, got %s', describe(opts.sparse))
+  end
   local function normal(w) nn.init.normal_(w, 0, std) end
-  self.n_users, self.n_items, self.dim = n_users, n_items, dim
-  self.users = nn.Embedding(n_users, dim, {init = normal, dtype = dtype})
-  self.items = nn.Embedding(n_items, dim, {init = normal, dtype = dtype})
-  self.item_bias = nn.Embedding(n_items, 1, {init = nn.init.zeros_, dtype = dtype})
+  local sparse = opts.sparse or false
+  self.n_users, self.n_items, self.dim, self.sparse = n_users, n_items, dim, sparse
+  self.users = nn.Embedding(n_users, dim, {init = normal, dtype = dtype, sparse = sparse})
+  self.items = nn.Embedding(n_items, dim, {init = normal, dtype = dtype, sparse = sparse})
+  self.item_bias = nn.Embedding(n_items, 1, {init = nn.init.zeros_, dtype = dtype, sparse = sparse})
 end
 
 -- A tail call from a public wrapper: errors of MF(...) point at the caller's line.
@@ -230,7 +235,8 @@ M.fit = public(function(model, users, items, opts)
     fail('fit: optimizer must be an mg.optim optimizer, got %s', describe(optimizer))
   end
   if optimizer ~= nil and opts.lr ~= nil then fail('fit: give lr or optimizer, not both') end
-  optimizer = optimizer or mg.optim.Adam(model:parameters(), {lr = positive_number(who, 'lr', opts.lr, 0.01)})
+  optimizer = optimizer or mg.optim[model.sparse and 'SparseAdam' or 'Adam'](model:parameters(),
+                                                                             {lr = positive_number(who, 'lr', opts.lr, 0.01)})
   if seed then mg.manual_seed(seed) end
   local n, losses = users:size(1), {}
   model:train()

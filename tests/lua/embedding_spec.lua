@@ -106,6 +106,63 @@ describe('nn.Embedding', function()
   end)
 end)
 
+-- torch 1.13, float64: nn.Embedding(5, 3, sparse=True, padding_idx=4) with the weights below,
+-- optim.SGD(lr=0.5), loss ((emb(ids).sum(1) - t) ** 2).mean() for ids [1, 3, 1, 4] and
+-- [0, 4, 2] (0-based), t = 0.5 and -1: the coalesced gradients and the final weights.
+describe('nn.Embedding with sparse = true', function()
+  local START = {{0.1, -0.2, 0.3}, {0.4, 0.5, -0.6}, {-0.7, 0.8, 0.9}, {1.0, -1.1, 1.2}, {0.0, 0.2, -0.4}}
+  local function sparse_layer()
+    local emb = nn.Embedding(5, 3, {sparse = true, padding_idx = 5, dtype = 'float64'})
+    mg.no_grad(function() emb.weight:copy_(f64(START)) end)
+    return emb
+  end
+
+  it('keeps the gradient of the rows looked up, summed per id, without the padding row', function()
+    local emb = sparse_layer()
+    assert.are.equal('Embedding(5, 3, padding_idx=5, sparse=true)', tostring(emb):match('^[^\n]*'):match('^(.-)%s%s'))
+    local y = emb(ids{2, 4, 2, 5})
+    assert.are.same({START[2], START[4], START[2], START[5]}, y:totable()) -- as a dense lookup
+    local loss = ((y:sum(2) - 0.5) ^ 2):mean()
+    loss:backward()
+    assert.is_nil(emb.weight.grad)
+    local at, values = nn.sparse_grad(emb.weight)
+    assert.are.same({2, 4}, at:totable())
+    h.assert_close({{-0.19999999999999996, -0.19999999999999996, -0.19999999999999996},
+                    {0.29999999999999993, 0.29999999999999993, 0.29999999999999993}}, values:totable(), 1e-15)
+    emb:zero_grad()
+    assert.is_nil(nn.sparse_grad(emb.weight))
+    mg.no_grad(function() emb(ids{1}) end) -- no lookup kept without grad
+    assert.is_nil(nn.sparse_grad(emb.weight))
+  end)
+
+  it('SGD moves only those rows, as torch.optim.SGD on a sparse gradient', function()
+    local emb = sparse_layer()
+    local opt = mg.optim.SGD(emb:parameters(), {lr = 0.5})
+    for k, batch in ipairs{{2, 4, 2, 5}, {1, 5, 3}} do
+      opt:zero_grad()
+      local loss = ((emb(ids(batch)):sum(2) - ({0.5, -1.0})[k]) ^ 2):mean()
+      loss:backward()
+      opt:step()
+    end
+    h.assert_close({{-0.29999999999999993, -0.6, -0.09999999999999998}, {0.5, 0.6000000000000001, -0.5},
+                    {-1.3666666666666667, 0.13333333333333341, 0.2333333333333334}, {0.8500000000000001, -1.25, 1.05},
+                    {0.0, 0.2, -0.4}}, emb.weight:totable(), 1e-12)
+  end)
+
+  it('is refused by optimizers that need a dense gradient, and by SGD with momentum', function()
+    local emb = sparse_layer()
+    emb(ids{1}):sum():backward()
+    local adam = mg.optim.Adam(emb:parameters())
+    assert.matches('Adam: step: a parameter has a sparse gradient (an embedding with sparse = true), which only SGD '
+                   .. 'and SparseAdam take', err(function() adam:step() end), 1, true)
+    local sgd = mg.optim.SGD(emb:parameters(), {lr = 0.1, momentum = 0.9})
+    assert.matches('take neither momentum nor weight_decay', err(function() sgd:step() end), 1, true)
+    assert.are.same(START, emb.weight:totable()) -- unchanged
+    assert.matches("Embedding: expected sparse to be a boolean, got string",
+                   err(function() nn.Embedding(3, 2, {sparse = 'yes'}) end), 1, true)
+  end)
+end)
+
 describe('nn.EmbeddingBag', function()
   -- bags {1, 3}, {}, {3, 6, 2}, {4, 5}: offsets 1, 3, 3, 6 (PyTorch's 0, 2, 2, 5)
   local INPUT, OFFSETS = {1, 3, 3, 6, 2, 4, 5}, {1, 3, 3, 6}

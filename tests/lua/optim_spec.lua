@@ -235,10 +235,8 @@ end)
 describe('SparseAdam', function()
   it('moves only the rows with a gradient, as torch.optim.SparseAdam', function()
     local emb = mg.nn.Embedding(5, 3, {dtype = 'float64'})
-    mg.no_grad(function()
-      emb.weight:copy_(mg.tensor({{0.1, -0.2, 0.3}, {0.4, 0.5, -0.6}, {-0.7, 0.8, 0.9}, {1.0, -1.1, 1.2},
-                                  {0.0, 0.2, -0.4}}, {dtype = 'float64'}))
-    end)
+    local start = {{0.1, -0.2, 0.3}, {0.4, 0.5, -0.6}, {-0.7, 0.8, 0.9}, {1.0, -1.1, 1.2}, {0.0, 0.2, -0.4}}
+    mg.no_grad(function() emb.weight:copy_(mg.tensor(start, {dtype = 'float64'})) end)
     local opt = mg.optim.SparseAdam(emb:parameters(), {lr = 0.1, betas = {0.8, 0.9}, eps = 1e-6})
     local expected = {
       {{0.1, -0.2, 0.3}, {0.4999988141599398, 0.5999988141599397, -0.5000011858400601}, {-0.7, 0.8, 0.9},
@@ -261,6 +259,17 @@ describe('SparseAdam', function()
     end
     local state = opt.state[emb.weight]
     assert.are.equal(3, state.step)
+    -- the same with a sparse gradient (torch's case: nn.Embedding(sparse=True))
+    local sparse = mg.nn.Embedding(5, 3, {dtype = 'float64', sparse = true})
+    mg.no_grad(function() sparse.weight:copy_(mg.tensor(start, {dtype = 'float64'})) end)
+    local sparse_opt = mg.optim.SparseAdam(sparse:parameters(), {lr = 0.1, betas = {0.8, 0.9}, eps = 1e-6})
+    for k, ids in ipairs{{2, 4, 2}, {1, 5}, {4, 4, 3}} do
+      sparse_opt:zero_grad()
+      local loss = ((sparse(mg.tensor(ids, {dtype = 'int64'})):sum(2) - ({0.5, -1.0, 2.0})[k]) ^ 2):mean()
+      loss:backward()
+      sparse_opt:step()
+      h.assert_close(expected[k], sparse.weight:totable(), 1e-12)
+    end
     h.assert_close({0.24, -0.05333333333333331, -0.1333333333333333, -0.25599936754946795, 0.16},
                    state.exp_avg:select(2, 1):totable(), 1e-12)
   end)

@@ -285,31 +285,35 @@ end)
 -- item of the user's group (9 in 10) or any item. The most popular items are group 1's, so the
 -- baseline serves the other 60% of users badly; a model of tastes serves every group.
 describe('recommend.fit', function()
-  it('trains MF to beat the most popular items on data with tastes', function()
-    mg.manual_seed(11)
-    local n_users, n_items, per_group = 200, 100, 25
-    -- user u's group: 1 for u % 10 in 0..3 (40%), else 2, 3 or 4 by u % 3
-    local u = mg.arange(1, n_users + 1)
-    local groups = {}
-    for i = 1, n_users do groups[i] = i % 10 < 4 and 1 or i % 3 + 2 end
-    local group = ints(groups)
-    local function draw(per_user)
-      local users = u:unsqueeze(2):expand(n_users, per_user):reshape(-1)
-      local own = (group:index_select(1, users) - 1) * per_group + mg.randint(1, per_group, {users:size(1)})
-      local any = mg.randint(1, n_items, {users:size(1)})
-      return {users, mg.where(mg.rand(users:size(1)):lt(0.9), own, any)}
-    end
-    local train, test = draw(12), draw(4)
-    local model = R.MF(n_users, n_items, {dim = 8})
-    local losses = R.fit(model, train[1], train[2], {epochs = 30, batch_size = 256, lr = 0.05, seed = 1})
-    assert.are.equal(30, #losses)
-    assert.is_true(losses[30] < 0.5 * losses[1], ('loss %g -> %g'):format(losses[1], losses[30]))
-    local mf = R.evaluate(model, train, test)
-    local pop = R.evaluate(R.most_popular(train[2], n_items), train, test)
-    assert.are.equal(pop.users, mf.users)
-    assert.is_true(mf.recall > pop.recall + 0.15, ('recall@10: MF %g, most popular %g'):format(mf.recall, pop.recall))
-    assert.is_true(mf.ndcg > pop.ndcg + 0.1, ('NDCG@10: MF %g, most popular %g'):format(mf.ndcg, pop.ndcg))
-  end)
+  for _, sparse in ipairs{false, true} do
+    it(('trains MF%s to beat the most popular items on data with tastes'):format(sparse and ' (sparse, SparseAdam)' or ''),
+       function()
+      mg.manual_seed(11)
+      local n_users, n_items, per_group = 200, 100, 25
+      -- user u's group: 1 for u % 10 in 0..3 (40%), else 2, 3 or 4 by u % 3
+      local u = mg.arange(1, n_users + 1)
+      local groups = {}
+      for i = 1, n_users do groups[i] = i % 10 < 4 and 1 or i % 3 + 2 end
+      local group = ints(groups)
+      local function draw(per_user)
+        local users = u:unsqueeze(2):expand(n_users, per_user):reshape(-1)
+        local own = (group:index_select(1, users) - 1) * per_group + mg.randint(1, per_group, {users:size(1)})
+        local any = mg.randint(1, n_items, {users:size(1)})
+        return {users, mg.where(mg.rand(users:size(1)):lt(0.9), own, any)}
+      end
+      local train, test = draw(12), draw(4)
+      local model = R.MF(n_users, n_items, {dim = 8, sparse = sparse})
+      local losses = R.fit(model, train[1], train[2], {epochs = 30, batch_size = 256, lr = 0.05, seed = 1})
+      assert.are.equal(sparse, model.items.weight.grad == nil) -- sparse: the rows looked up only
+      assert.are.equal(30, #losses)
+      assert.is_true(losses[30] < 0.5 * losses[1], ('loss %g -> %g'):format(losses[1], losses[30]))
+      local mf = R.evaluate(model, train, test)
+      local pop = R.evaluate(R.most_popular(train[2], n_items), train, test)
+      assert.are.equal(pop.users, mf.users)
+      assert.is_true(mf.recall > pop.recall + 0.15, ('recall@10: MF %g, most popular %g'):format(mf.recall, pop.recall))
+      assert.is_true(mf.ndcg > pop.ndcg + 0.1, ('NDCG@10: MF %g, most popular %g'):format(mf.ndcg, pop.ndcg))
+    end)
+  end
 
   it('gives the same losses for the same seed', function()
     local function run()
@@ -324,6 +328,7 @@ describe('recommend.fit', function()
   it('refuses bad data and options', function()
     local model = tiny_model()
     assert.are.equal('fit: no interactions to train on (0 pairs)', err(function() R.fit(model, ints{}, ints{}) end))
+    assert.are.equal('MF: sparse must be a boolean, got 1', err(function() R.MF(2, 2, {sparse = 1}) end))
     assert.are.equal('fit: interactions has 2 user ids but 1 item ids',
                      err(function() R.fit(model, ints{1, 2}, ints{1}) end))
     assert.are.equal('fit: interactions[1] holds user id 9, out of range 1..3',

@@ -411,7 +411,7 @@ so {N, 28, 28} becomes {N, 784}. See Tensor:flatten.]],
 print(nn.Flatten()(mg.zeros(2, 3, 4)))           -- a {2,12} tensor]]},
 
   {name = 'mg.nn.Embedding',
-   sig = "nn.Embedding(num_embeddings, embedding_dim [, {padding_idx, init, dtype = 'float32'}])",
+   sig = "nn.Embedding(num_embeddings, embedding_dim [, {padding_idx, init, dtype = 'float32', sparse = false}])",
    desc = [[
 A lookup table: weight {num_embeddings, embedding_dim}, one learnable row per id. forward(ids)
 takes int64 ids 1..num_embeddings of any shape and returns their rows, shaped ids.shape ..
@@ -420,9 +420,15 @@ nn.init function, e.g. nn.init.xavier_uniform_). padding_idx (1-based; negative 
 the end) names a row that starts at zeros and never gets a gradient: ids equal to it look
 up the row as it is, but training leaves it alone. The gradient of weight is dense: the
 rows of the ids used hold their gradients, summed over repeated ids; every other row is
-zero (optimizers with weight decay or momentum still touch those rows). Errors name the
-layer: an id out of range ("Embedding: index 11 is out of range for 10 embeddings"), ids
-that are not int64, sizes that are not non-negative integers. See F.embedding.]],
+zero (optimizers with weight decay or momentum still touch those rows). With sparse = true,
+as PyTorch's, the gradient holds only the rows looked up: weight.grad stays nil and
+nn.sparse_grad(weight) gives the ids and their gradients, which optim.SparseAdam and SGD
+(without momentum or weight decay) apply to those rows alone, so a step costs the batch,
+not the table; other optimizers refuse it, and clip_grad_norm_ does not see it. The lookups
+are kept from forward until the optimizer's step or a zero_grad (not under mg.no_grad).
+Errors name the layer: an id out of range ("Embedding: index 11 is out of range for 10
+embeddings"), ids that are not int64, sizes that are not non-negative integers. See
+F.embedding.]],
    example = [[
 local emb = nn.Embedding(10, 4, {padding_idx = 1})
 local ids = mg.tensor({{2, 5, 1}, {7, 7, 3}}, {dtype = 'int64'})   -- 2 sequences of 3 ids
@@ -613,15 +619,28 @@ x @ weight^T + bias, with weight {out, in} and bias {out}: input {..., in} gives
    example = [[
 print(F.linear(mg.ones(2, 3), mg.ones(4, 3), mg.zeros(4)))   -- a {2,4} tensor of 3s]]},
 
-  {name = 'mg.nn.functional.embedding', sig = 'F.embedding(ids, weight [, {padding_idx}])',
+  {name = 'mg.nn.functional.embedding', sig = 'F.embedding(ids, weight [, {padding_idx, sparse = false}])',
    desc = [[
 The rows of weight {num, dim} at the int64 ids 1..num (any shape): a tensor of shape
 ids.shape .. {dim}, as index_select along dim 1. A row equal to padding_idx (1-based,
 negative from the end) is returned but gets no gradient. Repeated ids add up their
-gradients in weight.grad. Errors: ids not int64, an id out of 1..num, weight not 2-D.]],
+gradients in weight.grad; with sparse = true in nn.sparse_grad(weight) instead (see
+nn.Embedding). Errors: ids not int64, an id out of 1..num, weight not 2-D.]],
    example = [[
 local w = mg.tensor{{1, 2}, {3, 4}, {5, 6}}
 print(F.embedding(mg.tensor({3, 1, 3}, {dtype = 'int64'}), w))   -- {{5, 6}, {1, 2}, {5, 6}}]]},
+
+  {name = 'mg.nn.sparse_grad', sig = 'nn.sparse_grad(weight) -> ids, values (or nil)',
+   desc = [[
+The gradient of an embedding table looked up with sparse = true (nn.Embedding, F.embedding)
+since the last optimizer step or zero_grad: the distinct ids looked up (int64, ascending)
+and the sum of their rows' gradients {#ids, dim}, as PyTorch's coalesced sparse gradient.
+nil before backward. optim.SparseAdam and SGD read it.]],
+   example = [[
+local emb = nn.Embedding(10, 2, {sparse = true})
+emb(mg.tensor({7, 3, 7}, {dtype = 'int64'})):sum():backward()
+local ids, values = nn.sparse_grad(emb.weight)
+print(ids, values)                               -- 3 7;  {{1, 1}, {2, 2}}]]},
 
   {name = 'mg.nn.functional.embedding_bag',
    sig = "F.embedding_bag(ids, weight [, offsets] [, {mode = 'mean', per_sample_weights, padding_idx}])",

@@ -123,13 +123,13 @@ print(w)                                         -- 2.9: the first step moves by
   {name = 'mg.optim.SparseAdam',
    sig = 'mg.optim.SparseAdam(params [, {lr = 1e-3, betas = {0.9, 0.999}, eps = 1e-8}])',
    desc = [[
-Adam for embedding tables, as PyTorch's SparseAdam: each step moves only the rows (along
-dimension 1; the elements of a 1-D parameter) whose gradient is not all zero, and only
-their running averages change; the bias correction follows the step count. A step looks up
-a few rows of a large table (users, items, hashed features): the update reads the gradient
-once to find them and then works on those rows only. Rows whose gradient is exactly zero
-are left alone (PyTorch also moves rows that were looked up but got a zero gradient).
-Returns an Optimizer.]],
+Adam for embedding tables, as PyTorch's SparseAdam: each step moves only some rows (along
+dimension 1; the elements of a 1-D parameter), and only their running averages change; the
+bias correction follows the step count. With a sparse gradient (nn.Embedding{sparse =
+true}) those are the rows looked up, as in PyTorch, and a step costs the batch, not the
+table. With a dense gradient they are the rows whose gradient is not all zero (the update
+reads the gradient once to find them), so a row looked up whose gradient is exactly zero
+stays. Returns an Optimizer.]],
    example = [[
 local emb = mg.nn.Embedding(1000, 8)
 local opt = mg.optim.SparseAdam(emb:parameters(), {lr = 0.01})

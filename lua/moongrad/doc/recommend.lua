@@ -55,13 +55,15 @@ index's type.]],
 local idx = mg.recommend.Index(mg.data.Frame{item = {10, 20}}, 'item')
 print(idx:ids(mg.data.Frame{item = {20, 99, 10}}))   -- 2 0 1]]},
 
-  {name = P .. 'MF', sig = P .. "MF(n_users, n_items [, {dim = 32, std = 0.1, dtype = 'float32'}])",
+  {name = P .. 'MF', sig = P .. "MF(n_users, n_items [, {dim = 32, std = 0.1, dtype = 'float32', sparse = false}])",
    desc = [[
 Matrix factorisation, an nn.Module: the score of user u for item i is the dot product of
 their vectors (nn.Embedding users {n_users, dim} and items {n_items, dim}, drawn from
 N(0, std^2)) plus the item's bias (nn.Embedding item_bias {n_items, 1}, zeros), which
 learns popularity. model(users, items) scores pairs (int64 ids of one shape, with autograd);
-model:scores(users) all items. Train it with mg.recommend.fit or a loop of your own with
+model:scores(users) all items. sparse = true makes the embeddings' gradients sparse (the rows
+looked up only; see nn.Embedding): a training step then costs the batch, not the tables, and
+fit steps SparseAdam. Train it with mg.recommend.fit or a loop of your own with
 mg.recommend.bpr_loss; model:parameters(), state_dict and save work as for any module.]],
    example = LOG .. [[
 local model = R.MF(3, 4, {dim = 2})
@@ -98,7 +100,7 @@ Trains model (an MF, or any module with n_users, n_items, scores and a forward s
 pairs) on the interactions (users[k], items[k]) with BPR: each epoch shuffles them, and for
 each batch draws negatives items per interaction uniformly from 1..n_items (a drawn item may
 be one the user has: rare with many items, and usual in BPR), then steps Adam(lr) on
-bpr_loss. Pass the distinct pairs to give each interaction one weight, or every event to
+bpr_loss (SparseAdam(lr) for an MF with sparse = true). Pass the distinct pairs to give each interaction one weight, or every event to
 weigh repeats. seed seeds mg's generator first (mg.manual_seed), for a reproducible run.
 optimizer (instead of lr) continues with an optimizer of your own, such as the one of an
 earlier call, to fine-tune on new interactions. Returns the mean loss of each epoch.]],

@@ -4,6 +4,7 @@
 local mg = require 'moongrad'
 local shape_string = require('moongrad.format').shape_string
 local check = require 'moongrad.check'
+local sparse = require 'moongrad.nn.sparse'
 local fail = check.fail
 
 local F = {}
@@ -111,18 +112,27 @@ local function check_lookup(fname, input, weight, padding_idx)
   return padding_idx < 0 and num + padding_idx + 1 or padding_idx
 end
 
--- embedding(input, weight [, {padding_idx}]): the rows of weight {num, dim} at the int64
--- indices 1..num in input (any shape), shaped input.shape .. {dim}. Entries equal to
--- padding_idx give their row, but no gradient flows to it. The gradient of weight is
--- index_select's: dense, with the used rows' gradients summed (repeated indices add up)
--- and zeros elsewhere. fname (internal) names the caller in errors.
+-- embedding(input, weight [, {padding_idx, sparse = false}]): the rows of weight {num, dim}
+-- at the int64 indices 1..num in input (any shape), shaped input.shape .. {dim}. Entries
+-- equal to padding_idx give their row, but no gradient flows to it. The gradient of weight
+-- is index_select's: dense, with the used rows' gradients summed (repeated indices add up)
+-- and zeros elsewhere; with sparse, only the rows looked up, kept apart (nn.sparse_grad).
+-- fname (internal) names the caller in errors.
 F.embedding = check.public(function(input, weight, opts, fname)
   fname = fname or 'embedding'
-  opts = embedding_options(fname, opts, {padding_idx = true})
+  opts = embedding_options(fname, opts, {padding_idx = true, sparse = true})
   local padding_idx = check_lookup(fname, input, weight, opts.padding_idx)
+  if opts.sparse ~= nil and type(opts.sparse) ~= 'boolean' then
+    fail('%s: expected sparse to be a boolean, got %s', fname, type(opts.sparse))
+  end
   local shape = {table.unpack(input.shape)}
   shape[#shape + 1] = weight:size(2)
   local flat = input:reshape(-1)
+  if opts.sparse and weight.requires_grad and mg.is_grad_enabled() then
+    local rows = weight:detach():index_select(1, flat):requires_grad_()
+    sparse.record(weight, flat, rows, padding_idx)
+    return rows:reshape(shape)
+  end
   local rows = weight:index_select(1, flat)
   if padding_idx and weight.requires_grad then
     rows = mg.where(flat:eq(padding_idx):unsqueeze(2), rows:detach(), rows)

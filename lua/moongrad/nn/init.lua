@@ -13,6 +13,10 @@ local nn = {
 }
 for name, layer in pairs(require 'moongrad.nn.layers') do nn[name] = layer end
 
+-- sparse_grad(weight) -> ids, values: the gradient of an embedding looked up with sparse =
+-- true, as the distinct ids and their summed gradients (nil before backward).
+nn.sparse_grad = require('moongrad.nn.sparse').grad
+
 -- nn.utils (clip_grad_norm_, clip_grad_value_) loads on first use.
 return setmetatable(nn, {__index = function(t, key)
   if key ~= 'utils' then return nil end

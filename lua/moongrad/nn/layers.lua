@@ -167,7 +167,12 @@ function Embedding:init(num_embeddings, embedding_dim, opts)
   check_size('Embedding', 'num_embeddings', num_embeddings)
   check_size('Embedding', 'embedding_dim', embedding_dim)
   self.weight, self.padding_idx = embedding_weight('Embedding', num_embeddings, embedding_dim, opts,
-                                                       {padding_idx = true, init = true, dtype = true})
+                                                       {padding_idx = true, init = true, dtype = true,
+                                                        sparse = true})
+  if opts.sparse ~= nil and type(opts.sparse) ~= 'boolean' then
+    error(('Embedding: expected sparse to be a boolean, got %s'):format(type(opts.sparse)), 3)
+  end
+  self.sparse = opts.sparse or false
   self.init_fn = opts.init
   self:reset_parameters()
 end
@@ -176,12 +181,13 @@ Embedding.reset_parameters = reset_embedding
 
 -- Both layers' forwards tail-call F, so that F's errors point at the line that called the layer.
 function Embedding:forward(ids)
-  return F.embedding(ids, self.weight, {padding_idx = self.padding_idx}, 'Embedding')
+  return F.embedding(ids, self.weight, {padding_idx = self.padding_idx, sparse = self.sparse}, 'Embedding')
 end
 
 function Embedding:extra_repr()
   return self.num_embeddings .. ', ' .. self.embedding_dim
          .. (self.padding_idx and ', padding_idx=' .. self.padding_idx or '')
+         .. (self.sparse and ', sparse=true' or '')
 end
 layers.Embedding = Embedding
 

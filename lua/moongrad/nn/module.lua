@@ -15,6 +15,7 @@
 -- through __index, which looks in the registries before the class.
 local mg = require 'moongrad'
 local shape_string = require('moongrad.format').shape_string
+local sparse = require 'moongrad.nn.sparse'
 
 local Module = {__name = 'Module'}
 
@@ -225,7 +226,10 @@ end
 function Module:eval() return self:train(false) end
 
 function Module:zero_grad()
-  for _, p in ipairs(self:parameters()) do p.grad = nil end
+  for _, p in ipairs(self:parameters()) do
+    p.grad = nil
+    sparse.clear(p)
+  end
 end
 
 function Module:num_parameters()
