@@ -149,6 +149,21 @@ describe('nn.Embedding with sparse = true', function()
                     {0.0, 0.2, -0.4}}, emb.weight:totable(), 1e-12)
   end)
 
+  -- torch 1.13: nn.EmbeddingBag(5, 2, mode='mean', sparse=True), ids [1, 3, 1, 0, 4] in bags
+  -- at offsets [0, 3], gradient of sum(y * G): the coalesced sparse gradient
+  it('EmbeddingBag keeps its gradient the same way', function()
+    local bag = nn.EmbeddingBag(5, 2, {sparse = true, dtype = 'float64'})
+    mg.no_grad(function() bag.weight:copy_(f64{{0.1, -0.2}, {0.4, 0.5}, {-0.7, 0.8}, {1.0, -1.1}, {0.0, 0.2}}) end)
+    local y = bag(ids{2, 4, 2, 1, 5}, ids{1, 4})
+    local loss = (y * f64{{1, 2}, {-1, 0.5}}):sum()
+    loss:backward()
+    assert.is_nil(bag.weight.grad)
+    local at, values = nn.sparse_grad(bag.weight)
+    assert.are.same({1, 2, 4, 5}, at:totable())
+    h.assert_close({{-0.5, 0.25}, {0.6666666666666666, 1.3333333333333333}, {0.3333333333333333, 0.6666666666666666},
+                    {-0.5, 0.25}}, values:totable(), 1e-15)
+  end)
+
   it('is refused by optimizers that need a dense gradient, and by SGD with momentum', function()
     local emb = sparse_layer()
     emb(ids{1}):sum():backward()

@@ -448,7 +448,7 @@ emb:reset_parameters()
 print(emb.weight[3])                             -- 0 0]]},
 
   {name = 'mg.nn.EmbeddingBag',
-   sig = "nn.EmbeddingBag(num_embeddings, embedding_dim [, {mode = 'mean', padding_idx, init, dtype}])\n"
+   sig = "nn.EmbeddingBag(num_embeddings, embedding_dim [, {mode = 'mean', padding_idx, init, dtype, sparse = false}])\n"
       .. '  bag(ids, offsets [, per_sample_weights])   bag(ids2d [, nil, per_sample_weights])',
    desc = [[
 An Embedding whose rows are reduced per bag, without building the {n, embedding_dim} block
@@ -460,7 +460,8 @@ bag), or 2-D ids {bags, length} with no offsets. An empty bag gives zeros in eve
 Ids equal to padding_idx are left out of their bag (and of the count a mean divides by)
 and give no gradient. per_sample_weights (float, ids' shape, mode 'sum' only) scales each
 id's row, and gets a gradient too. The weight's gradient is dense, nonzero only in the rows
-used. Weight initialisation and errors as nn.Embedding. See F.embedding_bag.]],
+used, or with sparse = true the rows used only, as nn.Embedding's. Weight initialisation
+and errors as nn.Embedding. See F.embedding_bag.]],
    example = [[
 local bag = nn.EmbeddingBag(10, 3, {mode = 'sum'})
 local ids = mg.tensor({4, 2, 9, 9, 1}, {dtype = 'int64'})
@@ -643,7 +644,7 @@ local ids, values = nn.sparse_grad(emb.weight)
 print(ids, values)                               -- 3 7;  {{1, 1}, {2, 2}}]]},
 
   {name = 'mg.nn.functional.embedding_bag',
-   sig = "F.embedding_bag(ids, weight [, offsets] [, {mode = 'mean', per_sample_weights, padding_idx}])",
+   sig = "F.embedding_bag(ids, weight [, offsets] [, {mode = 'mean', per_sample_weights, padding_idx, sparse = false}])",
    desc = [[
 The sum, mean or max of weight's rows over each bag of ids, a {bags, dim} tensor: 1-D ids
 with offsets (1-based starts of the bags), or 2-D ids {bags, length} with no offsets (the

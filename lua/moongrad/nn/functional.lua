@@ -112,6 +112,21 @@ local function check_lookup(fname, input, weight, padding_idx)
   return padding_idx < 0 and num + padding_idx + 1 or padding_idx
 end
 
+-- The rows of weight at the ids flat, and whether their gradient is kept apart: with sparse
+-- (when autograd records), a leaf of their own whose gradient nn.sparse keeps for weight
+-- (ids equal to padding_idx get none), else index_select's, a dense one.
+local function lookup(fname, weight, flat, sparse_grad, padding_idx)
+  if sparse_grad ~= nil and type(sparse_grad) ~= 'boolean' then
+    fail('%s: expected sparse to be a boolean, got %s', fname, type(sparse_grad))
+  end
+  if not (sparse_grad and weight.requires_grad and mg.is_grad_enabled()) then
+    return weight:index_select(1, flat), false
+  end
+  local rows = weight:detach():index_select(1, flat):requires_grad_()
+  sparse.record(weight, flat, rows, padding_idx)
+  return rows, true
+end
+
 -- embedding(input, weight [, {padding_idx, sparse = false}]): the rows of weight {num, dim}
 -- at the int64 indices 1..num in input (any shape), shaped input.shape .. {dim}. Entries
 -- equal to padding_idx give their row, but no gradient flows to it. The gradient of weight
@@ -122,19 +137,11 @@ F.embedding = check.public(function(input, weight, opts, fname)
   fname = fname or 'embedding'
   opts = embedding_options(fname, opts, {padding_idx = true, sparse = true})
   local padding_idx = check_lookup(fname, input, weight, opts.padding_idx)
-  if opts.sparse ~= nil and type(opts.sparse) ~= 'boolean' then
-    fail('%s: expected sparse to be a boolean, got %s', fname, type(opts.sparse))
-  end
   local shape = {table.unpack(input.shape)}
   shape[#shape + 1] = weight:size(2)
   local flat = input:reshape(-1)
-  if opts.sparse and weight.requires_grad and mg.is_grad_enabled() then
-    local rows = weight:detach():index_select(1, flat):requires_grad_()
-    sparse.record(weight, flat, rows, padding_idx)
-    return rows:reshape(shape)
-  end
-  local rows = weight:index_select(1, flat)
-  if padding_idx and weight.requires_grad then
+  local rows, kept_apart = lookup(fname, weight, flat, opts.sparse, padding_idx)
+  if padding_idx and weight.requires_grad and not kept_apart then
     rows = mg.where(flat:eq(padding_idx):unsqueeze(2), rows:detach(), rows)
   end
   return rows:reshape(shape)
@@ -197,7 +204,7 @@ end
 F.embedding_bag = check.public(function(input, weight, offsets, opts, fname)
   fname = fname or 'embedding_bag'
   if opts == nil and type(offsets) == 'table' and not mg.is_tensor(offsets) then offsets, opts = nil, offsets end
-  opts = embedding_options(fname, opts, {mode = true, per_sample_weights = true, padding_idx = true})
+  opts = embedding_options(fname, opts, {mode = true, per_sample_weights = true, padding_idx = true, sparse = true})
   local mode, psw = opts.mode or 'mean', opts.per_sample_weights
   if not BAG_MODES[mode] then
     fail("%s: expected mode 'sum', 'mean' or 'max', got %s", fname, tostring(mode))
@@ -222,7 +229,7 @@ F.embedding_bag = check.public(function(input, weight, offsets, opts, fname)
     end
   end
   local dim, flat = weight:size(2), input:reshape(-1)
-  local rows = weight:index_select(1, flat)
+  local rows = lookup(fname, weight, flat, opts.sparse, padding_idx)
   -- 1 for each entry that counts, 0 for padding
   local kept = padding_idx and flat:ne(padding_idx):to(weight.dtype) or mg.ones(n, {dtype = weight.dtype})
   local counts = mg.zeros(bags, {dtype = weight.dtype}):scatter_add(1, bag_of, kept)

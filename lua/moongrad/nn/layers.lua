@@ -151,6 +151,14 @@ local function embedding_weight(layer, num, dim, opts, known)
   return weight, padding_idx
 end
 
+-- Both layers' option sparse (false by default), checked.
+local function sparse_option(layer, opts)
+  if opts.sparse ~= nil and type(opts.sparse) ~= 'boolean' then
+    error(('%s: expected sparse to be a boolean, got %s'):format(layer, type(opts.sparse)), 4) -- the caller of Embedding(...)
+  end
+  return opts.sparse or false
+end
+
 -- Both layers' reset_parameters: N(0, 1) or opts.init, then the padding row zeroed.
 local function reset_embedding(self)
   (self.init_fn or init.normal_)(self.weight)
@@ -169,10 +177,7 @@ function Embedding:init(num_embeddings, embedding_dim, opts)
   self.weight, self.padding_idx = embedding_weight('Embedding', num_embeddings, embedding_dim, opts,
                                                        {padding_idx = true, init = true, dtype = true,
                                                         sparse = true})
-  if opts.sparse ~= nil and type(opts.sparse) ~= 'boolean' then
-    error(('Embedding: expected sparse to be a boolean, got %s'):format(type(opts.sparse)), 3)
-  end
-  self.sparse = opts.sparse or false
+  self.sparse = sparse_option('Embedding', opts)
   self.init_fn = opts.init
   self:reset_parameters()
 end
@@ -206,7 +211,9 @@ function EmbeddingBag:init(num_embeddings, embedding_dim, opts)
   check_size('EmbeddingBag', 'num_embeddings', num_embeddings)
   check_size('EmbeddingBag', 'embedding_dim', embedding_dim)
   self.weight, self.padding_idx = embedding_weight('EmbeddingBag', num_embeddings, embedding_dim, opts,
-                                                       {mode = true, padding_idx = true, init = true, dtype = true})
+                                                       {mode = true, padding_idx = true, init = true, dtype = true,
+                                                        sparse = true})
+  self.sparse = sparse_option('EmbeddingBag', opts)
   self.init_fn = opts.init
   self:reset_parameters()
 end
@@ -215,12 +222,13 @@ EmbeddingBag.reset_parameters = reset_embedding
 
 function EmbeddingBag:forward(ids, offsets, per_sample_weights)
   return F.embedding_bag(ids, self.weight, offsets, {mode = self.mode, padding_idx = self.padding_idx,
-                         per_sample_weights = per_sample_weights}, 'EmbeddingBag')
+                         per_sample_weights = per_sample_weights, sparse = self.sparse}, 'EmbeddingBag')
 end
 
 function EmbeddingBag:extra_repr()
   return self.num_embeddings .. ', ' .. self.embedding_dim .. ", mode='" .. self.mode .. "'"
          .. (self.padding_idx and ', padding_idx=' .. self.padding_idx or '')
+         .. (self.sparse and ', sparse=true' or '')
 end
 layers.EmbeddingBag = EmbeddingBag
 
