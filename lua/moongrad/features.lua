@@ -140,7 +140,8 @@ local function parse_feature(f, k)
   return out
 end
 
--- The parts of an extra feature, one column each: a value of by is named by default_name.
+-- The parts of an extra feature, one column each, as default_name takes them: r, f and m for
+-- rfm, places 1..n for last, buckets 1..buckets for hashed, one (false) for the others.
 local function parts(f)
   if f.kind == 'rfm' then return {'r', 'f', 'm'} end
   local n = f.n or f.buckets
