@@ -199,6 +199,14 @@ static void adam_update(const void *arg, int64_t n, double *const *x) {
   double *restrict p = x[PARAM], *restrict m = x[STATE0], *restrict v = x[STATE0 + 1],
          *restrict vmax = x[STATE0 + 2];
   const double *restrict g = x[GRAD];
+  if (!decoupled && wd == 0 && !amsgrad) { /* plain Adam: a loop without branches vectorises */
+    for (int64_t i = 0; i < n; i++) {
+      m[i] = beta1 * m[i] + (1 - beta1) * g[i];
+      v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i];
+      p[i] -= step_size * m[i] / (sqrt(v[i]) / bc2_sqrt + eps);
+    }
+    return;
+  }
   for (int64_t i = 0; i < n; i++) {
     double gi = g[i];
     if (decoupled) p[i] *= decay;              /* AdamW */
