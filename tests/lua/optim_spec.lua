@@ -233,46 +233,40 @@ end)
 -- optim.SparseAdam(lr=0.1, betas=(0.8, 0.9), eps=1e-6), loss ((emb(ids).sum(1) - t) ** 2).mean()
 -- for ids [1, 3, 1], [0, 4], [3, 3, 2] (0-based there) and t = 0.5, -1, 2, each step's weights.
 describe('SparseAdam', function()
-  it('moves only the rows with a gradient, as torch.optim.SparseAdam', function()
-    local emb = mg.nn.Embedding(5, 3, {dtype = 'float64'})
-    local start = {{0.1, -0.2, 0.3}, {0.4, 0.5, -0.6}, {-0.7, 0.8, 0.9}, {1.0, -1.1, 1.2}, {0.0, 0.2, -0.4}}
-    mg.no_grad(function() emb.weight:copy_(mg.tensor(start, {dtype = 'float64'})) end)
-    local opt = mg.optim.SparseAdam(emb:parameters(), {lr = 0.1, betas = {0.8, 0.9}, eps = 1e-6})
-    local expected = {
-      {{0.1, -0.2, 0.3}, {0.4999988141599398, 0.5999988141599397, -0.5000011858400601}, {-0.7, 0.8, 0.9},
-       {0.9000007905631651, -1.199999209436835, 1.100000790563165}, {0.0, 0.2, -0.4}},
-      {{0.023422153177621766, -0.27657784682237824, 0.22342215317762176},
-       {0.4999988141599398, 0.5999988141599397, -0.5000011858400601}, {-0.7, 0.8, 0.9},
-       {0.9000007905631651, -1.199999209436835, 1.100000790563165},
-       {-0.07657774592260448, 0.12342225407739553, -0.4765777459226045}},
-      {{0.023422153177621766, -0.27657784682237824, 0.22342215317762176},
-       {0.4999988141599398, 0.5999988141599397, -0.5000011858400601},
-       {-0.632532788741663, 0.867467211258337, 0.967467211258337},
-       {0.9525178438064502, -1.1474821561935498, 1.1525178438064503},
-       {-0.07657774592260448, 0.12342225407739553, -0.4765777459226045}}}
-    for k, ids in ipairs{{2, 4, 2}, {1, 5}, {4, 4, 3}} do
-      opt:zero_grad()
-      local loss = ((emb(mg.tensor(ids, {dtype = 'int64'})):sum(2) - ({0.5, -1.0, 2.0})[k]) ^ 2):mean()
-      loss:backward()
-      opt:step()
-      h.assert_close(expected[k], emb.weight:totable(), 1e-12)
-    end
-    local state = opt.state[emb.weight]
-    assert.are.equal(3, state.step)
-    -- the same with a sparse gradient (torch's case: nn.Embedding(sparse=True))
-    local sparse = mg.nn.Embedding(5, 3, {dtype = 'float64', sparse = true})
-    mg.no_grad(function() sparse.weight:copy_(mg.tensor(start, {dtype = 'float64'})) end)
-    local sparse_opt = mg.optim.SparseAdam(sparse:parameters(), {lr = 0.1, betas = {0.8, 0.9}, eps = 1e-6})
-    for k, ids in ipairs{{2, 4, 2}, {1, 5}, {4, 4, 3}} do
-      sparse_opt:zero_grad()
-      local loss = ((sparse(mg.tensor(ids, {dtype = 'int64'})):sum(2) - ({0.5, -1.0, 2.0})[k]) ^ 2):mean()
-      loss:backward()
-      sparse_opt:step()
-      h.assert_close(expected[k], sparse.weight:totable(), 1e-12)
-    end
-    h.assert_close({0.24, -0.05333333333333331, -0.1333333333333333, -0.25599936754946795, 0.16},
-                   state.exp_avg:select(2, 1):totable(), 1e-12)
-  end)
+  local start = {{0.1, -0.2, 0.3}, {0.4, 0.5, -0.6}, {-0.7, 0.8, 0.9}, {1.0, -1.1, 1.2}, {0.0, 0.2, -0.4}}
+  local expected = {
+    {{0.1, -0.2, 0.3}, {0.4999988141599398, 0.5999988141599397, -0.5000011858400601}, {-0.7, 0.8, 0.9},
+     {0.9000007905631651, -1.199999209436835, 1.100000790563165}, {0.0, 0.2, -0.4}},
+    {{0.023422153177621766, -0.27657784682237824, 0.22342215317762176},
+     {0.4999988141599398, 0.5999988141599397, -0.5000011858400601}, {-0.7, 0.8, 0.9},
+     {0.9000007905631651, -1.199999209436835, 1.100000790563165},
+     {-0.07657774592260448, 0.12342225407739553, -0.4765777459226045}},
+    {{0.023422153177621766, -0.27657784682237824, 0.22342215317762176},
+     {0.4999988141599398, 0.5999988141599397, -0.5000011858400601},
+     {-0.632532788741663, 0.867467211258337, 0.967467211258337},
+     {0.9525178438064502, -1.1474821561935498, 1.1525178438064503},
+     {-0.07657774592260448, 0.12342225407739553, -0.4765777459226045}}}
+
+  -- a dense gradient (its rows that are not zero) or a sparse one (the rows looked up, as torch)
+  for _, sparse in ipairs{false, true} do
+    it(('moves only the rows with a gradient, as torch.optim.SparseAdam (%s gradient)'):format(sparse and 'sparse' or 'dense'),
+       function()
+      local emb = mg.nn.Embedding(5, 3, {dtype = 'float64', sparse = sparse})
+      mg.no_grad(function() emb.weight:copy_(mg.tensor(start, {dtype = 'float64'})) end)
+      local opt = mg.optim.SparseAdam(emb:parameters(), {lr = 0.1, betas = {0.8, 0.9}, eps = 1e-6})
+      for k, ids in ipairs{{2, 4, 2}, {1, 5}, {4, 4, 3}} do
+        opt:zero_grad()
+        local loss = ((emb(mg.tensor(ids, {dtype = 'int64'})):sum(2) - ({0.5, -1.0, 2.0})[k]) ^ 2):mean()
+        loss:backward()
+        opt:step()
+        h.assert_close(expected[k], emb.weight:totable(), 1e-12)
+      end
+      local state = opt.state[emb.weight]
+      assert.are.equal(3, state.step)
+      h.assert_close({0.24, -0.05333333333333331, -0.1333333333333333, -0.25599936754946795, 0.16},
+                     state.exp_avg:select(2, 1):totable(), 1e-12)
+    end)
+  end
 end)
 
 describe('optimizer state_dict', function()
