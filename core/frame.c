@@ -1620,9 +1620,12 @@ mg_tensor *mg_frame_group_ids(const mg_frame *f, int nkeys, const int *keys, boo
   mg_tensor *out = mg_allocate(what, MG_INT64, 1, &f->nrows);
   int64_t *group = out ? alloc_rows(what, f->nrows) : NULL, *seen = NULL;
   int64_t n = group ? number_groups(what, f, nkeys, keys, sort, keep_na, group) : -1;
-  if (n >= 0 && cumcount && !(seen = calloc((size_t)n + 1, sizeof *seen))) n = -1, mg_fail("%s: out of memory", what);
-  int64_t *id = mg_data(out);
-  for (int64_t r = 0; n >= 0 && r < f->nrows; r++)
+  if (n >= 0 && cumcount && !(seen = calloc((size_t)n + 1, sizeof *seen))) {
+    mg_fail("%s: out of memory", what);
+    n = -1;
+  }
+  int64_t *id = n >= 0 ? mg_data(out) : NULL;
+  for (int64_t r = 0; id && r < f->nrows; r++)
     id[r] = group[r] < 0 ? 0 : cumcount ? ++seen[group[r]] : group[r] + 1;
   free(group);
   free(seen);
@@ -1730,7 +1733,7 @@ mg_tensor *mg_frame_to_seconds(const mg_frame *f, int col, const char *format) {
                         coltype_names[c->type]);
   int32_t count = c->dict->count;
   double *of_code = malloc((size_t)count * sizeof *of_code + 1);
-  int8_t *parsed = calloc((size_t)count + 1, 1); /* 0: not yet, 1: done, -1: fails */
+  int8_t *parsed = calloc((size_t)count + 1, 1); /* whether of_code[k] holds string k's time */
   mg_tensor *out = of_code && parsed ? mg_allocate(what, MG_FLOAT64, 1, &c->n) : NULL;
   if (!out) {
     free(of_code), free(parsed);
