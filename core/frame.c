@@ -1269,15 +1269,14 @@ static void radix_sort(int64_t *rows, int64_t *tmp, int64_t n, const mg_column *
 static int sort_rows(const char *what, const mg_frame *f, int n, const int *cols, const bool *descending,
                      int64_t *rows, int64_t m) {
   bool radix = radix_sortable(f, n, cols);
-  sort_key *keys = make_sort_keys(what, f, n, cols, descending);
-  int64_t *tmp = keys ? alloc_rows(what, (radix ? 3 : 1) * m) : NULL;
-  if (tmp && radix)
-    radix_sort(rows, tmp, m, f->cols[cols[0]], descending && descending[0]);
-  else if (tmp)
-    merge_sort(rows, tmp, m, keys, n);
+  sort_key *keys = radix ? NULL : make_sort_keys(what, f, n, cols, descending);
+  int64_t *tmp = radix || keys ? alloc_rows(what, (radix ? 3 : 1) * m) : NULL;
+  if (tmp && radix) radix_sort(rows, tmp, m, f->cols[cols[0]], descending && descending[0]);
+  else if (tmp) merge_sort(rows, tmp, m, keys, n);
+  int status = tmp ? 0 : -1;
   free(tmp);
   free_sort_keys(keys, n);
-  return tmp ? 0 : -1;
+  return status;
 }
 
 mg_frame *mg_frame_sort(const mg_frame *f, int n, const int *cols, const bool *descending) {
@@ -1736,8 +1735,9 @@ mg_tensor *mg_frame_to_seconds(const mg_frame *f, int col, const char *format) {
   int8_t *parsed = calloc((size_t)count + 1, 1); /* whether of_code[k] holds string k's time */
   mg_tensor *out = of_code && parsed ? mg_allocate(what, MG_FLOAT64, 1, &c->n) : NULL;
   if (!out) {
+    if (!of_code || !parsed) mg_fail("to_seconds: out of memory"); /* else mg_allocate's message */
     free(of_code), free(parsed);
-    return of_code && parsed ? NULL : mg_fail_null("to_seconds: out of memory");
+    return NULL;
   }
   double *seconds = mg_data(out);
   size_t nformats = sizeof iso_formats / sizeof *iso_formats;
@@ -1818,10 +1818,11 @@ mg_tensor *mg_frame_match(const mg_frame *f, int col, const mg_frame *values, in
   free(group);
   return out;
 fail:
+  if (out) mg_fail("%s: out of memory", what); /* else mg_allocate's message stands */
   index_free(&ix);
   free(group);
   mg_release(out);
-  return out ? mg_fail_null("%s: out of memory", what) : NULL;
+  return NULL;
 }
 
 /* ---- joins ------------------------------------------------------------------------------ */

@@ -18,9 +18,9 @@
 -- usage: moongrad examples/user_profiles.lua EVENTS.csv [--eval-users N]
 --   EVENTS.csv has the columns user_id,ts,event,item,category,amount (more are ignored): ts in
 --   unix seconds, event one of view, click, cart, purchase, review (a purchase is event
---   'purchase'), such as the log of ../shared/bench/gen_events.py; or it is the UCI online
---   retail table (../shared/data/online-retail/online_retail.csv.gz: InvoiceNo, StockCode, ...,
---   CustomerID, Country), read as purchases of stock codes. At least 56 days of it are
+--   'purchase'), such as the synthetic log of the benchmarks' gen_events.py; or it is the UCI
+--   Online Retail table (online_retail.csv or .csv.gz: InvoiceNo, StockCode, ..., CustomerID,
+--   Country), read as purchases of stock codes. At least 56 days of it are
 --   needed. --eval-users (default 3000) caps the users scored per recommendation metric (a
 --   seeded sample, the same users for every model). The pseudonyms' key is new each run, and
 --   the order of the pseudonyms decides the split and the ids: results vary a little.

@@ -126,6 +126,22 @@ kinds.AdamW = adam_kind(1e-2, core._adamw_step)
 -- Adam that moves only some rows (along dim 1), as PyTorch's SparseAdam: the other rows and
 -- their moments stay as they are. For embedding tables, where a step looks up a few rows of
 -- many: those of a sparse gradient (nn.sparse), else those whose gradient is not all zero.
+-- One SparseAdam step on the rows (int64 ids, distinct) of p, whose gradients are gr.
+local function sparse_adam_rows(p, rows, gr, s, g)
+  local step, b1, b2 = s.step + 1, g.betas[1], g.betas[2]
+  if rows:size(1) > 0 then
+    mg.no_grad(function()
+      local m, v = s.exp_avg:index_select(1, rows), s.exp_avg_sq:index_select(1, rows)
+      local m_new, v_new = m * b1 + gr * (1 - b1), v * b2 + gr * gr * (1 - b2)
+      s.exp_avg:index_add_(1, rows, m_new - m)
+      s.exp_avg_sq:index_add_(1, rows, v_new - v)
+      local step_size = g.lr * math.sqrt(1 - b2 ^ step) / (1 - b1 ^ step)
+      p:index_add_(1, rows, m_new / (v_new:sqrt() + g.eps) * -step_size)
+    end)
+  end
+  s.step = step
+end
+
 kinds.SparseAdam = {
   options = {lr = 'nonneg', betas = 'betas', eps = 'nonneg'},
   defaults = {lr = 1e-3, betas = {0.9, 0.999}, eps = 1e-8},
@@ -133,25 +149,11 @@ kinds.SparseAdam = {
   required = {'step', 'exp_avg', 'exp_avg_sq'},
   counts_steps = true,
   init = function(p) return {step = 0, exp_avg = mg.zeros_like(p), exp_avg_sq = mg.zeros_like(p)} end,
-  -- rows: the ids (int64, distinct) of the rows to move, gr their gradients
-  sparse_update = function(p, rows, gr, s, g)
-    local step, b1, b2 = s.step + 1, g.betas[1], g.betas[2]
-    if rows:size(1) > 0 then
-      mg.no_grad(function()
-        local m, v = s.exp_avg:index_select(1, rows), s.exp_avg_sq:index_select(1, rows)
-        local m_new, v_new = m * b1 + gr * (1 - b1), v * b2 + gr * gr * (1 - b2)
-        s.exp_avg:index_add_(1, rows, m_new - m)
-        s.exp_avg_sq:index_add_(1, rows, v_new - v)
-        local step_size = g.lr * math.sqrt(1 - b2 ^ step) / (1 - b1 ^ step)
-        p:index_add_(1, rows, m_new / (v_new:sqrt() + g.eps) * -step_size)
-      end)
-    end
-    s.step = step
-  end,
-  update = function(p, grad, s, g, kind) -- a dense gradient: its rows that are not all zero
+  sparse_update = sparse_adam_rows,
+  update = function(p, grad, s, g) -- a dense gradient: its rows that are not all zero
     local used = p:dim() > 1 and grad:ne(0):reshape(p:size(1), -1):any(2) or grad:ne(0):reshape(-1)
     local rows = used:nonzero():select(2, 1)
-    kind.sparse_update(p, rows, grad:index_select(1, rows), s, g)
+    sparse_adam_rows(p, rows, grad:index_select(1, rows), s, g)
   end,
 }
 
@@ -365,7 +367,7 @@ function Optimizer:step(closure)
           state[p] = s
         end
         if grad ~= nil then
-          kind.update(p, grad, s, group, kind)
+          kind.update(p, grad, s, group)
         else
           local msg = kind.sparse_update(p, ids, values, s, group)
           if msg then error(message(self, 'step: ' .. msg, gi), 2) end

@@ -65,6 +65,14 @@ local function column_indices(who, df, names)
   return idx
 end
 
+-- The type of df's column named column, after checking that df is a Frame that has it.
+local function column_type(who, df, column)
+  check_frame(who, df)
+  if type(column) ~= 'string' then fail('%s: expected a column name, got %s', who, describe(column)) end
+  column_indices(who, df, {column})
+  return df:dtypes()[column]
+end
+
 local function check_key(who, key)
   if type(key) ~= 'string' or #key < 32 then
     fail('%s: expected a key of at least 32 bytes (mg.privacy.new_key() makes one), got %s', who,
@@ -237,10 +245,7 @@ local LABELS = {range = true, lower = true}
 
 P.band = public(function(df, column, spec, opts)
   local who = 'band'
-  check_frame(who, df)
-  if type(column) ~= 'string' then fail('%s: expected a column name, got %s', who, describe(column)) end
-  column_indices(who, df, {column})
-  local dtype = df:dtypes()[column]
+  local dtype = column_type(who, df, column)
   if dtype ~= 'float64' and dtype ~= 'int64' then
     fail("%s: column '%s' is %s, expected numbers (int64 or float64)", who, column, dtype)
   end
@@ -287,10 +292,7 @@ end)
 
 P.prefix = public(function(df, column, n, opts)
   local who = 'prefix'
-  check_frame(who, df)
-  if type(column) ~= 'string' then fail('%s: expected a column name, got %s', who, describe(column)) end
-  column_indices(who, df, {column})
-  local dtype = df:dtypes()[column]
+  local dtype = column_type(who, df, column)
   if dtype ~= 'string' then fail("%s: column '%s' is %s, expected strings", who, column, dtype) end
   if math.type(n) ~= 'integer' or n < 0 then fail('%s: expected a number of characters to keep >= 0, got %s', who, describe(n)) end
   opts = check_options(who, opts, {mask = true})
